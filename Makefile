@@ -1,0 +1,46 @@
+# daxmon: see README.md.  `make demo` and `make test` are the entry points.
+
+BUILD		?= build
+PACKAGES	?= packages.txt
+# Built kernels shared by checkouts on this machine (CI reuses them).
+DAXMON_KERNEL_CACHE ?= /var/cache/daxmon/kernel
+export DAXMON_KERNEL_CACHE
+
+KERNEL		:= $(BUILD)/bzImage
+
+.PHONY: all deps kernel test unit-test guest-test demo clean
+
+all: kernel
+
+# Installs what is missing from $(PACKAGES); as non-root, says what to run.
+deps:
+	@missing=$$(grep -v -e '^#' -e '^$$' $(PACKAGES) | while read -r p; do \
+		dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | \
+			grep -q '^install ok installed$$' || echo "$$p"; done); \
+	if [ -z "$$missing" ]; then echo "deps: all packages installed"; exit 0; fi; \
+	line="apt-get install -y --no-install-recommends $$(echo $$missing)"; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "deps: missing packages; as root, run:" >&2; \
+		echo "  apt-get update && $$line" >&2; exit 1; \
+	fi; \
+	echo "deps: installing $$(echo $$missing)"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$line -qq
+
+kernel: deps
+	kernel/build.sh $(BUILD)
+
+test: deps kernel
+	tests/run --build $(BUILD)
+
+unit-test: deps
+	tests/run --build $(BUILD) --unit
+
+guest-test: deps kernel
+	tests/run --build $(BUILD) --guest
+
+demo: deps kernel
+	tests/vm/run-guest -t 900 $(KERNEL) $(BUILD)/demo tests/demo/demo.sh; \
+	status=$$?; cat $(BUILD)/demo/demo.log; exit $$status
+
+clean:
+	rm -rf $(BUILD)/demo $(BUILD)/test-out

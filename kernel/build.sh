@@ -1,0 +1,112 @@
+#!/bin/bash
+# Build the daxmon guest kernel from Debian's linux-source-6.12.
+#
+# The source is unpacked once into a git tree whose first commit is the
+# pristine tarball; the series is applied on top with `git am`.  When the
+# patches change, the tree is reset to pristine and the series re-applied,
+# so make only rebuilds what the patches touch.  Nothing is done when the
+# key (source version, patches, config, this script, toolchain) is unchanged.
+#
+# Usage: kernel/build.sh BUILD_DIR
+# Env:   DAXMON_KERNEL_CACHE  directory of built kernels shared between
+#                             checkouts on one machine (optional)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=$(mkdir -p "${1:-build}" && cd "${1:-build}" && pwd)
+tree=$out/linux
+tarball=/usr/src/linux-source-6.12.tar.xz
+pkg=linux-source-6.12
+fragments=("$here/config/base.config" "$here/config/debug.config")
+git=(git -C "$tree" -c user.name=daxmon -c user.email=daxmon@localhost
+     -c advice.detachedHead=false -c gc.auto=0)
+
+die() { echo "kernel/build.sh: $*" >&2; exit 1; }
+
+[ -r "$tarball" ] || die "$tarball missing: run 'make deps' (package $pkg)"
+src_version=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) ||
+	die "package $pkg not installed: run 'make deps'"
+
+series() { grep -v -e '^#' -e '^$' "$here/patches/series" || true; }
+
+build_key() {
+	{
+		echo "$pkg $src_version"
+		cat "$0" "$here/check-config.sh" "${fragments[@]}" "$here/patches/series"
+		series | while read -r p; do cat "$here/patches/$p"; done
+		gcc --version | head -1
+		pahole --version
+	} | sha256sum | cut -d' ' -f1
+}
+
+report() {
+	echo "kernel: $pkg $src_version ($(cat "$out/kernel.release")), $(series | wc -l) patch(es), key ${key:0:12}"
+	echo "kernel: $out/bzImage"
+}
+
+key=$(build_key)
+if [ -f "$out/kernel.key" ] && [ "$(cat "$out/kernel.key")" = "$key" ] &&
+   [ -f "$out/bzImage" ] && [ -f "$out/vmlinux" ]; then
+	report
+	exit 0
+fi
+
+cache=${DAXMON_KERNEL_CACHE:-}
+if [ -n "$cache" ] && [ -f "$cache/$key/bzImage" ] && [ -f "$cache/$key/vmlinux" ]; then
+	cp "$cache/$key/bzImage" "$cache/$key/vmlinux" "$cache/$key/kernel.release" "$out/"
+	echo "$key" > "$out/kernel.key"
+	echo "kernel: taken from cache $cache/$key"
+	report
+	exit 0
+fi
+
+unpack() {
+	echo "kernel: unpacking $tarball ($src_version)"
+	rm -rf "$tree" "$out/unpack"
+	mkdir -p "$out/unpack"
+	tar -C "$out/unpack" -xf "$tarball"
+	mv "$out/unpack/$pkg" "$tree"
+	rmdir "$out/unpack"
+	"${git[@]}" init -q
+	"${git[@]}" add -A -f  # Debian's tarball ignores "/*"
+	"${git[@]}" commit -q -m "$pkg $src_version"
+	"${git[@]}" tag pristine
+	echo "$src_version" > "$tree/.daxmon-source-version"
+}
+
+if [ ! -f "$tree/.daxmon-source-version" ] ||
+   [ "$(cat "$tree/.daxmon-source-version")" != "$src_version" ]; then
+	unpack
+fi
+
+# Files added by a previously applied series would block `git am`.
+"${git[@]}" am --abort >/dev/null 2>&1 || true
+added=$("${git[@]}" diff --name-only --diff-filter=A pristine HEAD)
+"${git[@]}" checkout -q --detach pristine
+for f in $added; do rm -f "$tree/$f"; done
+patches=()
+while read -r p; do patches+=("$here/patches/$p"); done < <(series)
+if [ ${#patches[@]} -gt 0 ]; then
+	"${git[@]}" am -q --whitespace=nowarn "${patches[@]}" ||
+		die "series does not apply to $pkg $src_version (see 'git -C $tree am --show-current-patch')"
+fi
+
+make -C "$tree" -s tinyconfig
+"$tree/scripts/kconfig/merge_config.sh" -m -O "$tree" "$tree/.config" "${fragments[@]}" >/dev/null
+make -C "$tree" -s olddefconfig
+
+"$here/check-config.sh" "$tree/.config" "${fragments[@]}" ||
+	die "the kernel config is not what kernel/config asks for"
+
+echo "kernel: building bzImage with $(nproc) jobs"
+make -C "$tree" -s -j"$(nproc)" LOCALVERSION= bzImage
+cp "$tree/arch/x86/boot/bzImage" "$tree/vmlinux" "$out/"
+make -C "$tree" -s LOCALVERSION= kernelrelease > "$out/kernel.release"
+echo "$key" > "$out/kernel.key"
+# The shared cache is a convenience: failing to fill it is not an error.
+if [ -n "$cache" ] && mkdir -p "$cache/$key.tmp" 2>/dev/null &&
+   cp "$out/bzImage" "$out/vmlinux" "$out/kernel.release" "$cache/$key.tmp/"; then
+	rm -rf "${cache:?}/$key"
+	mv "$cache/$key.tmp" "$cache/$key"
+fi
+report

@@ -1,0 +1,41 @@
+# The guest harness itself: per-script verdicts reach the host, a kernel
+# warning fails the script that caused it, and a panic or a hang ends the
+# run within its time limit with the console log kept.
+set -u
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=${DAXMON_BUILD:-$repo/build}
+fx=$repo/tests/vm/fixtures
+out=$build/test-out/vm-selftest
+fail() { echo "FAIL: $*"; exit 1; }
+verdict() { awk -F'\t' -v n="$2" '$1 == n { print $2 }' "$out/$1/results.tsv" 2>/dev/null; }
+
+rm -rf "$out"
+if "$repo/tests/vm/run-guest" -t 300 "$build/bzImage" "$out/mixed" \
+	"$fx/pass.sh" "$fx/fail.sh" "$fx/warn.sh" "$fx/after.sh"; then
+	fail "run-guest succeeded although the guest logged a kernel warning"
+fi
+[ "$(verdict mixed pass)" = PASS ] || fail "pass.sh: expected PASS, saw '$(verdict mixed pass)'"
+[ "$(verdict mixed fail)" = FAIL ] || fail "fail.sh: expected FAIL, saw '$(verdict mixed fail)'"
+[ "$(verdict mixed warn)" = FAIL ] || fail "warn.sh: expected FAIL for the kernel warning, saw '$(verdict mixed warn)'"
+[ "$(verdict mixed after)" = PASS ] || fail "after.sh: expected PASS, saw '$(verdict mixed after)'"
+grep -q 'this test fails' "$out/mixed/fail.log" || fail "fail.sh's output not kept"
+grep -q 'kernel trouble while warn ran' "$out/mixed/warn.log" || fail "warn.log does not say why"
+echo "ok: verdicts pass/fail/warn/after = PASS/FAIL/FAIL/PASS"
+
+start=$(date +%s)
+if "$repo/tests/vm/run-guest" -t 300 "$build/bzImage" "$out/panic" "$fx/panic.sh" "$fx/after.sh"; then
+	fail "run-guest succeeded although the guest panicked"
+fi
+grep -q 'Kernel panic' "$out/panic/console.log" || fail "panic not in the kept console log"
+[ -z "$(verdict panic after)" ] || fail "after.sh ran after a panic"
+echo "ok: panic reported after $(( $(date +%s) - start ))s, console kept"
+
+start=$(date +%s)
+if "$repo/tests/vm/run-guest" -t 45 "$build/bzImage" "$out/hang" "$fx/hang.sh" 2> "$out/hang.err"; then
+	fail "run-guest succeeded although the guest hung"
+fi
+took=$(( $(date +%s) - start ))
+grep -q 'did not finish within 45s' "$out/hang.err" || fail "hang not reported: $(cat "$out/hang.err")"
+[ $took -lt 90 ] || fail "hung guest took ${took}s to be stopped, limit 45s"
+[ -s "$out/hang/console.log" ] || fail "console log of the hung guest not kept"
+echo "ok: hung guest stopped after ${took}s, console kept"
