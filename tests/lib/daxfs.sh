@@ -1,0 +1,45 @@
+# Sourced by guest tests that mount the DAX window with daxfsd.
+daxfsd=$build/tools/daxfsd
+work=${DAXMON_OUT:-/tmp/daxmon}
+mkdir -p "$work"
+
+# start_daxfsd SRC MNT [daxfsd options]: mount and wait until it is up.
+# The server reports on its ready fd once mount(2) returned; if it fails
+# it exits and the read sees end of file instead.  Sets daxfs_pid,
+# daxfs_stats, daxfs_err.
+start_daxfsd() {
+	local src=$1 mnt=$2 fifo line=
+	shift 2
+	mkdir -p "$src" "$mnt"
+	daxfs_stats=$work/daxfsd-stats.json
+	daxfs_err=$work/daxfsd.err
+	fifo=$(mktemp -u /tmp/daxfsd-ready.XXXXXX)
+	mkfifo "$fifo"
+	"$daxfsd" --ready-fd 3 --stats "$daxfs_stats" "$@" "$src" "$mnt" \
+		3> "$fifo" 2> "$daxfs_err" &
+	daxfs_pid=$!
+	read -r line < "$fifo"
+	rm -f "$fifo"
+	[ "$line" = ready ]
+}
+
+# stop_daxfsd MNT: unmount and wait for the server to exit (it writes its
+# stats on the way out).
+stop_daxfsd() {
+	umount "$1" || fail "umount $1: busy?"
+	wait "$daxfs_pid" || fail "daxfsd exited $?: $(tail -3 "$daxfs_err")"
+}
+
+# stat_of KEY: a number from the server's stats JSON ("SETUPMAPPING",
+# "removemapping_ranges", ...).
+stat_of() {
+	python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+print(d["requests"][sys.argv[2]] if sys.argv[2] in d["requests"] else d[sys.argv[2]])' \
+		"$daxfs_stats" "$1"
+}
+
+# make_file PATH MIB: deterministic contents, so a copy can be checked.
+make_file() {
+	dd if=/dev/urandom of="$1" bs=1M count="$2" status=none
+}

@@ -1,0 +1,28 @@
+/*
+ * Fault injection for tests: a fixed delay before the reply of chosen
+ * opcodes (--delay), and holding REMOVEMAPPING replies while "stalled"
+ * (--stall-removemapping, toggled by SIGUSR2), so a test can make the
+ * guest's DAX range reclaim wait.
+ */
+#ifndef DAXFSD_INJECT_H
+#define DAXFSD_INJECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Parses "setupmapping=2ms" (units us, ms, s) and records it.  On error
+ * returns -1 and puts a message for the user in msg. */
+int inject_parse_delay(const char *spec, char *msg, int msglen);
+
+void inject_set_stall(bool stalled);
+void inject_toggle_stall(void);
+bool inject_stalled(void);
+
+/* At shutdown: stop holding replies for good, so workers can finish. */
+void inject_release(void);
+
+/* Called by the reply path just before a reply to opcode is written:
+ * sleeps the configured delay, then waits while REMOVEMAPPING is stalled. */
+void inject_before_reply(uint32_t opcode);
+
+#endif

@@ -1,0 +1,142 @@
+/* Reading, checking, dispatching and answering /dev/fuse requests. */
+#include "proto.h"
+
+#include "inject.h"
+#include "opcode.h"
+#include "server.h"
+#include "stats.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+long proto_read(int devfd, void *buf, size_t size)
+{
+	for (;;) {
+		ssize_t n = read(devfd, buf, size);
+
+		if (n > 0)
+			return n;
+		if (n == 0 || errno == ENODEV)
+			return 0;
+		/* ENOENT: the request was interrupted before we got it. */
+		if (errno == EINTR || errno == EAGAIN || errno == ENOENT)
+			continue;
+		return -errno;
+	}
+}
+
+static const char *name_of(uint32_t opcode)
+{
+	const char *name = opcode_name(opcode);
+
+	return name ? name : "UNKNOWN";
+}
+
+static void send_reply(struct req *r, int err, const struct iovec *payload, int n)
+{
+	struct fuse_out_header out = { .error = -err, .unique = r->in->unique };
+	struct iovec iov[3];
+	int cnt = 1;
+
+	iov[0].iov_base = &out;
+	iov[0].iov_len = sizeof(out);
+	out.len = sizeof(out);
+	for (int i = 0; !err && i < n; i++) {
+		iov[cnt++] = payload[i];
+		out.len += (uint32_t)payload[i].iov_len;
+	}
+	inject_before_reply(r->in->opcode);
+	/* ENOENT and ENOSYS are ordinary answers (no such name, optional
+	 * operation not implemented), not failures worth counting. */
+	if (err && err != ENOENT && err != ENOSYS)
+		stats_count_error();
+	if (r->srv->verbose)
+		fprintf(stderr, "daxfsd: <- %s unique=%" PRIu64 " error=%d%s%s len=%u\n",
+			name_of(r->in->opcode), (uint64_t)r->in->unique, -err,
+			err ? " " : "", err ? strerror(err) : "", out.len);
+	r->replied = true;
+	if (writev(r->srv->devfd, iov, cnt) < 0 && errno != ENOENT) {
+		/* ENOENT: the kernel gave up on the request (interrupted). */
+		fprintf(stderr, "daxfsd: reply to %s: %s\n", name_of(r->in->opcode), strerror(errno));
+		stats_count_error();
+	}
+}
+
+void reply_err(struct req *r, int err)
+{
+	send_reply(r, err, NULL, 0);
+}
+
+void reply_buf(struct req *r, const void *data, size_t len)
+{
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+
+	send_reply(r, 0, &iov, len ? 1 : 0);
+}
+
+void reply_two(struct req *r, const void *a, size_t alen, const void *b, size_t blen)
+{
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)a, .iov_len = alen },
+		{ .iov_base = (void *)b, .iov_len = blen },
+	};
+
+	send_reply(r, 0, iov, 2);
+}
+
+const char *req_string(const struct req *r, size_t off)
+{
+	const char *s = (const char *)r->arg + off;
+
+	if (off >= r->arglen || !memchr(s, '\0', r->arglen - off))
+		return NULL;
+	return s;
+}
+
+void proto_handle(struct server *srv, void *buf, size_t len)
+{
+	struct req r = { .srv = srv, .in = buf };
+	size_t extlen;
+	const struct op *op;
+
+	if (len < sizeof(*r.in)) {
+		/* Without a header there is no unique to answer to. */
+		fprintf(stderr, "daxfsd: short request (%zu bytes) ignored\n", len);
+		stats_count_error();
+		return;
+	}
+	stats_count_request(r.in->opcode);
+	if (srv->verbose)
+		fprintf(stderr, "daxfsd: -> %s unique=%" PRIu64 " nodeid=%" PRIu64 " len=%u\n",
+			name_of(r.in->opcode), (uint64_t)r.in->unique,
+			(uint64_t)r.in->nodeid, r.in->len);
+	op = op_lookup(r.in->opcode);
+	extlen = (size_t)r.in->total_extlen * 8;
+	if (r.in->len != len || extlen > len - sizeof(*r.in)) {
+		if (!op || !op->no_reply)
+			reply_err(&r, EINVAL);
+		return;
+	}
+	r.arg = (const char *)buf + sizeof(*r.in);
+	/* Extensions (security context, groups) follow the arguments; we
+	 * never ask for them, but keep them out of the names. */
+	r.arglen = len - sizeof(*r.in) - extlen;
+	if (!op) {
+		reply_err(&r, ENOSYS);
+		return;
+	}
+	if (r.arglen < op->in_size) {
+		if (!op->no_reply)
+			reply_err(&r, EINVAL);
+		return;
+	}
+	op->fn(&r);
+	if (!r.replied && !op->no_reply) {
+		fprintf(stderr, "daxfsd: bug: %s got no reply\n", name_of(r.in->opcode));
+		reply_err(&r, EIO);
+	}
+}
