@@ -8,9 +8,9 @@ export DAXMON_KERNEL_CACHE
 
 KERNEL		:= $(BUILD)/bzImage
 
-.PHONY: all deps kernel test unit-test guest-test demo clean
+.PHONY: all deps kernel tools vmlinux-h test unit-test guest-test demo clean
 
-all: kernel
+all: kernel tools
 
 # Installs what is missing from $(PACKAGES); as non-root, says what to run.
 deps:
@@ -29,16 +29,24 @@ deps:
 kernel: deps
 	kernel/build.sh $(BUILD)
 
-test: deps kernel
+tools: deps
+	$(MAKE) -C tools O=$(abspath $(BUILD))/tools
+
+# bpf/vmlinux.h is checked in; regenerate it after a kernel change that
+# matters to the BPF programs.
+vmlinux-h: kernel
+	bpftool btf dump file $(BUILD)/vmlinux format c > bpf/vmlinux.h
+
+test: deps kernel tools
 	tests/run --build $(BUILD)
 
-unit-test: deps
+unit-test: deps tools
 	tests/run --build $(BUILD) --unit
 
-guest-test: deps kernel
+guest-test: deps kernel tools
 	tests/run --build $(BUILD) --guest
 
-demo: deps kernel
+demo: deps kernel tools
 	tests/vm/run-guest -t 900 $(KERNEL) $(BUILD)/demo tests/demo/demo.sh; \
 	status=$$?; cat $(BUILD)/demo/demo.log; exit $$status
 

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Host tests of tools/lib: exact bucket bounds, percentiles and output. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hist.h"
+#include "json.h"
+#include "prom.h"
+
+static int failures;
+
+#define EXPECT_EQ_U64(what, expected, seen)					\
+	do {									\
+		unsigned long long e_ = (expected), s_ = (seen);		\
+		if (e_ != s_) {							\
+			printf("FAIL: %s: expected %llu, saw %llu\n", what, e_, s_); \
+			failures++;						\
+		}								\
+	} while (0)
+
+#define EXPECT_NEAR(what, expected, seen)					\
+	do {									\
+		double e_ = (expected), s_ = (seen);				\
+		if (e_ - s_ > 1e-9 || s_ - e_ > 1e-9) {				\
+			printf("FAIL: %s: expected %.9g, saw %.9g\n", what, e_, s_); \
+			failures++;						\
+		}								\
+	} while (0)
+
+/* Run fn(out) into a memory buffer and compare with the expected text. */
+static void expect_output(const char *what, const char *expected,
+			  void (*fn)(FILE *out))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	fn(out);
+	fclose(out);
+	if (strcmp(buf, expected)) {
+		printf("FAIL: %s:\n--- expected\n%s--- saw\n%s---\n", what,
+		       expected, buf);
+		failures++;
+	}
+	free(buf);
+}
+
+static void test_slots(void)
+{
+	EXPECT_EQ_U64("log2 slot of 0", 0, hist_slot(0, 0, 32));
+	EXPECT_EQ_U64("log2 slot of 1", 0, hist_slot(1, 0, 32));
+	EXPECT_EQ_U64("log2 slot of 2", 1, hist_slot(2, 0, 32));
+	EXPECT_EQ_U64("log2 slot of 3", 1, hist_slot(3, 0, 32));
+	EXPECT_EQ_U64("log2 slot of 1023", 9, hist_slot(1023, 0, 32));
+	EXPECT_EQ_U64("log2 slot of 1024", 10, hist_slot(1024, 0, 32));
+	EXPECT_EQ_U64("log2 slot clamps", 31, hist_slot(~0ULL, 0, 32));
+	EXPECT_EQ_U64("linear slot of 9 step 5", 1, hist_slot(9, 5, 32));
+	EXPECT_EQ_U64("linear slot clamps", 31, hist_slot(5000, 5, 32));
+	EXPECT_EQ_U64("log2 low 0", 0, hist_low(0, 0));
+	EXPECT_EQ_U64("log2 high 0", 1, hist_high(0, 0));
+	EXPECT_EQ_U64("log2 low 11", 2048, hist_low(11, 0));
+	EXPECT_EQ_U64("log2 high 11", 4095, hist_high(11, 0));
+	EXPECT_EQ_U64("linear low 3 step 10", 30, hist_low(3, 10));
+	EXPECT_EQ_U64("linear high 3 step 10", 39, hist_high(3, 10));
+}
+
+static const __u64 sample[8] = { 0, 0, 4, 4, 2, 0, 0, 0 };
+
+static void test_percentiles(void)
+{
+	struct hist h = { sample, 8, 0 };
+	struct hist lin = { sample, 8, 10 };
+	struct hist empty = { (const __u64[8]){ 0 }, 8, 0 };
+
+	EXPECT_EQ_U64("count", 10, hist_count(&h));
+	/* rank 5 of 10: bucket 3 [8,15] holds ranks 5..8, 1 of 4 in */
+	EXPECT_NEAR("log2 p50", 8 + 8 * 1.0 / 4, hist_percentile(&h, 0.5));
+	/* rank 9: bucket 4 [16,31], 1 of 2 in */
+	EXPECT_NEAR("log2 p90", 16 + 16 * 1.0 / 2, hist_percentile(&h, 0.9));
+	EXPECT_NEAR("log2 p100", 32, hist_percentile(&h, 1.0));
+	EXPECT_NEAR("linear p50", 30 + 10 * 1.0 / 4, hist_percentile(&lin, 0.5));
+	EXPECT_NEAR("empty p50", 0, hist_percentile(&empty, 0.5));
+}
+
+static void print_sample(FILE *out)
+{
+	struct hist h = { sample, 8, 0 };
+
+	hist_print(out, &h, "usecs", 150);
+}
+
+static void write_json(FILE *out)
+{
+	struct json j;
+
+	json_init(&j, out);
+	json_object_begin(&j);
+	json_key(&j, "mount");
+	json_string(&j, "/mnt/\"dax\"\n");
+	json_key(&j, "setups");
+	json_u64(&j, 18446744073709551615ULL);
+	json_key(&j, "free");
+	json_i64(&j, -1);
+	json_key(&j, "p50");
+	json_double(&j, 2.5);
+	json_key(&j, "slots");
+	json_array_begin(&j);
+	json_u64(&j, 1);
+	json_object_begin(&j);
+	json_key(&j, "ok");
+	json_bool(&j, true);
+	json_object_end(&j);
+	json_array_end(&j);
+	json_object_end(&j);
+}
+
+static void write_prom(FILE *out)
+{
+	static const __u64 slots[4] = { 1, 0, 3, 7 };
+	struct hist h = { slots, 4, 0 };
+	char labels[128] = "", m[64] = "";
+
+	prom_label(labels, sizeof(labels), "mount", "/mnt/a\"b\\\n");
+	prom_label(labels, sizeof(labels), "reason", "inline");
+	prom_label(m, sizeof(m), "mount", "/m");
+	prom_family(out, "daxmon_setups_total", "counter", "Mappings set up.");
+	prom_sample(out, "daxmon_setups_total", labels, 42);
+	prom_sample(out, "daxmon_free_ranges", "", 0.25);
+	prom_family(out, "daxmon_wait_seconds", "histogram", "Waits.");
+	prom_histogram(out, "daxmon_wait_seconds", m, &h, 1000, 0.0125);
+}
+
+int main(void)
+{
+	test_slots();
+	test_percentiles();
+	expect_output("hist_print",
+		"     usecs               : count    distribution\n"
+		"         0 -> 1          : 0        |                                        |\n"
+		"         2 -> 3          : 0        |                                        |\n"
+		"         4 -> 7          : 4        |****************************************|\n"
+		"         8 -> 15         : 4        |****************************************|\n"
+		"        16 -> 31         : 2        |********************                    |\n"
+		"count 10  avg 15.0  p50 10.0  p90 24.0  p99 31.2 usecs\n",
+		print_sample);
+	expect_output("json",
+		"{\"mount\":\"/mnt/\\\"dax\\\"\\n\",\"setups\":18446744073709551615,"
+		"\"free\":-1,\"p50\":2.5,\"slots\":[1,{\"ok\":true}]}\n",
+		write_json);
+	expect_output("prometheus",
+		"# HELP daxmon_setups_total Mappings set up.\n"
+		"# TYPE daxmon_setups_total counter\n"
+		"daxmon_setups_total{mount=\"/mnt/a\\\"b\\\\\\n\",reason=\"inline\"} 42\n"
+		"daxmon_free_ranges 0.25\n"
+		"# HELP daxmon_wait_seconds Waits.\n"
+		"# TYPE daxmon_wait_seconds histogram\n"
+		"daxmon_wait_seconds_bucket{mount=\"/m\",le=\"0.000002\"} 1\n"
+		"daxmon_wait_seconds_bucket{mount=\"/m\",le=\"0.000004\"} 1\n"
+		"daxmon_wait_seconds_bucket{mount=\"/m\",le=\"0.000008\"} 4\n"
+		"daxmon_wait_seconds_bucket{mount=\"/m\",le=\"+Inf\"} 11\n"
+		"daxmon_wait_seconds_sum{mount=\"/m\"} 0.0125\n"
+		"daxmon_wait_seconds_count{mount=\"/m\"} 11\n",
+		write_prom);
+	printf("%s\n", failures ? "lib_test: FAILED" : "lib_test: all checks passed");
+	return failures != 0;
+}

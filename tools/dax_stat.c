@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dax-stat: DAX range pool counters per fuse mount, one line per interval,
+ * as NDJSON, or as Prometheus metrics (stdout, a textfile, or HTTP).
+ */
+#define _GNU_SOURCE
+#include <argp.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+
+#include "dax_stat.h"
+#include "dax_stat.skel.h"
+#include "attach.h"
+#include "hist.h"
+#include "json.h"
+#include "mounts.h"
+#include "prom.h"
+#include "metrics_http.h"
+
+#define MAX_MOUNTS 64
+
+static const char *tool = "dax-stat";
+
+static struct env {
+	int interval;
+	long count;
+	bool timestamp;
+	bool json;
+	bool prometheus;
+	const char *prom_file;
+	const char *listen;
+	bool force_raw;
+	bool verbose;
+} env = { .interval = 1, .count = -1 };
+
+const char *argp_program_version = "dax-stat 0.1";
+error_t argp_err_exit_status = 2;
+static const char doc[] =
+"Count what the DAX range pool of each fuse mount does.\n"
+"\n"
+"USAGE: dax-stat [-T] [--json | --prometheus[=FILE] | --listen [ADDR:]PORT]\n"
+"                [interval] [count]\n"
+"\n"
+"Per interval: pool state (ranges total/free/busy), mappings set up and\n"
+"upgraded, removals by reason, inline and background reclaims, fault\n"
+"and allocation waits and their time.  Prometheus output is cumulative.\n"
+"\n"
+"EXAMPLES:\n"
+"    dax-stat                  # a line per mount every second\n"
+"    dax-stat -T 5 12          # every 5 s for a minute, with times\n"
+"    dax-stat --json 1 10      # NDJSON, one object per interval\n"
+"    dax-stat --prometheus=/var/lib/node_exporter/daxmon.prom 15\n"
+"    dax-stat --listen 9465    # serve http://127.0.0.1:9465/metrics\n";
+
+enum { OPT_JSON = 1000, OPT_PROM, OPT_LISTEN, OPT_RAW };
+
+static const struct argp_option options[] = {
+	{ "timestamp", 'T', NULL, 0, "Print a time on each line", 0 },
+	{ "json", OPT_JSON, NULL, 0, "One JSON object per interval (NDJSON)", 0 },
+	{ "prometheus", OPT_PROM, "FILE", OPTION_ARG_OPTIONAL,
+	  "Prometheus text to stdout, or written atomically to FILE", 0 },
+	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0,
+	  "Serve /metrics over HTTP (ADDR defaults to 127.0.0.1)", 0 },
+	{ "raw-tp", OPT_RAW, NULL, 0, "Attach with raw_tp even if tp_btf works", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
+	{},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	static int pos;
+	char *end;
+	long v;
+
+	switch (key) {
+	case 'T': env.timestamp = true; break;
+	case 'v': env.verbose = true; break;
+	case OPT_JSON: env.json = true; break;
+	case OPT_PROM: env.prometheus = true; env.prom_file = arg; break;
+	case OPT_LISTEN: env.listen = arg; break;
+	case OPT_RAW: env.force_raw = true; break;
+	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
+	case ARGP_KEY_ARG:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || *end || v <= 0 || pos > 1)
+			argp_error(state, "invalid %s '%s': a positive number",
+				   pos ? "count" : "interval", arg);
+		if (pos++ == 0)
+			env.interval = v;
+		else
+			env.count = v;
+		break;
+	case ARGP_KEY_END:
+		if (env.json + env.prometheus > 1)
+			argp_error(state, "--json and --prometheus exclude each other");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+struct mount_stat {
+	__u32 dev;
+	struct dax_stat s;
+	struct dax_hist hist[DAX_NR_LAT_KINDS];
+};
+
+struct snapshot {
+	int n;
+	struct mount_stat m[MAX_MOUNTS];
+};
+
+static struct dax_stat_bpf *skel;
+static volatile sig_atomic_t exiting;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	exiting = 1;
+}
+
+static struct mount_stat *find_mount(struct snapshot *snap, __u32 dev)
+{
+	for (int i = 0; i < snap->n; i++)
+		if (snap->m[i].dev == dev)
+			return &snap->m[i];
+	if (snap->n == MAX_MOUNTS)
+		return NULL;
+	snap->m[snap->n] = (struct mount_stat){ .dev = dev };
+	return &snap->m[snap->n++];
+}
+
+/* Sum the per-CPU copies; the pool state is the newest any CPU saw. */
+static void add_stat(struct dax_stat *sum, const struct dax_stat *s)
+{
+	const __u64 *from = (const __u64 *)s;
+	__u64 *to = (__u64 *)sum;
+
+	for (size_t i = 0; i < offsetof(struct dax_stat, pool) / 8; i++)
+		to[i] += from[i];
+	if (s->pool.ts > sum->pool.ts)
+		sum->pool = s->pool;
+}
+
+static void add_hist(struct dax_hist *sum, const struct dax_hist *h)
+{
+	for (int i = 0; i < DAX_HIST_SLOTS; i++)
+		sum->slots[i] += h->slots[i];
+	sum->sum_ns += h->sum_ns;
+}
+
+static int read_snapshot(struct snapshot *snap)
+{
+	int ncpus = libbpf_num_possible_cpus(), fd;
+	struct dax_stat *stats = calloc(ncpus, sizeof(*stats));
+	struct dax_hist *hists = calloc(ncpus, sizeof(*hists));
+	struct dax_stat_hist_key hkey, *hprev = NULL;
+	__u32 dev, *prev = NULL;
+	int err = 0;
+
+	snap->n = 0;
+	if (!stats || !hists) {
+		err = -ENOMEM;
+		goto out;
+	}
+	fd = bpf_map__fd(skel->maps.stats);
+	while (!bpf_map_get_next_key(fd, prev, &dev)) {
+		struct mount_stat *m = find_mount(snap, dev);
+
+		prev = &dev;
+		if (!m || bpf_map_lookup_elem(fd, &dev, stats))
+			continue;
+		for (int cpu = 0; cpu < ncpus; cpu++)
+			add_stat(&m->s, &stats[cpu]);
+	}
+	fd = bpf_map__fd(skel->maps.hists);
+	while (!bpf_map_get_next_key(fd, hprev, &hkey)) {
+		struct mount_stat *m = find_mount(snap, hkey.dev);
+
+		hprev = &hkey;
+		if (!m || hkey.kind >= DAX_NR_LAT_KINDS ||
+		    bpf_map_lookup_elem(fd, &hkey, hists))
+			continue;
+		for (int cpu = 0; cpu < ncpus; cpu++)
+			add_hist(&m->hist[hkey.kind], &hists[cpu]);
+	}
+out:
+	free(stats);
+	free(hists);
+	return err;
+}
+
+/* This interval's counts: now minus the previous totals of the mount. */
+static struct dax_stat interval_of(const struct mount_stat *now,
+				   struct snapshot *before)
+{
+	struct dax_stat d = now->s;
+	const __u64 *b = NULL;
+	__u64 *v = (__u64 *)&d;
+
+	for (int i = 0; i < before->n; i++)
+		if (before->m[i].dev == now->dev)
+			b = (const __u64 *)&before->m[i].s;
+	for (size_t i = 0; b && i < offsetof(struct dax_stat, pool) / 8; i++)
+		v[i] -= b[i];
+	return d;
+}
+
+static void format_time(char *buf, size_t size)
+{
+	time_t t = time(NULL);
+
+	strftime(buf, size, "%H:%M:%S", localtime(&t));
+}
+
+static void print_header(void)
+{
+	printf("%s%-16s %5s %5s %5s %6s %5s %6s %6s %6s %6s %6s %6s %8s %6s %8s\n",
+	       env.timestamp ? "TIME     " : "", "MOUNT", "TOTAL", "FREE",
+	       "BUSY", "SETUP", "UPGR", "RM:INL", "RM:BG", "RM:EVI",
+	       "RC:INL", "RC:BG", "FWAIT", "FWAIT_MS", "AWAIT", "AWAIT_MS");
+}
+
+static void print_lines(struct snapshot *now, struct snapshot *before)
+{
+	char when[16], name[256];
+
+	format_time(when, sizeof(when));
+	for (int i = 0; i < now->n; i++) {
+		struct dax_stat d = interval_of(&now->m[i], before);
+
+		printf("%s%s%-16s %5llu %5lld %5llu %6llu %5llu %6llu %6llu %6llu %6llu %6llu %6llu %8.1f %6llu %8.1f\n",
+		       env.timestamp ? when : "", env.timestamp ? " " : "",
+		       dax_mount_name(now->m[i].dev, name, sizeof(name)),
+		       d.pool.nr_ranges, d.pool.nr_free, d.pool.nr_busy,
+		       d.setups, d.upgrades,
+		       d.removals[DAX_REASON_INLINE],
+		       d.removals[DAX_REASON_BACKGROUND],
+		       d.removals[DAX_REASON_EVICT],
+		       d.reclaims[0], d.reclaims[1], d.fault_waits,
+		       d.fault_wait_ns / 1e6, d.alloc_waits,
+		       d.alloc_wait_ns / 1e6);
+	}
+	fflush(stdout);
+}
+
+static void json_counts(struct json *j, const char *key, __u64 a, __u64 b,
+			const char *ka, const char *kb)
+{
+	json_key(j, key);
+	json_object_begin(j);
+	json_key(j, ka);
+	json_u64(j, a);
+	json_key(j, kb);
+	json_u64(j, b);
+	json_object_end(j);
+}
+
+static void print_json(struct snapshot *now, struct snapshot *before)
+{
+	char name[256], devno[32];
+	struct json j;
+
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_key(&j, "time");
+	json_i64(&j, time(NULL));
+	json_key(&j, "interval_s");
+	json_i64(&j, env.interval);
+	json_key(&j, "mounts");
+	json_array_begin(&j);
+	for (int i = 0; i < now->n; i++) {
+		const struct mount_stat *m = &now->m[i];
+		struct dax_stat d = interval_of(m, before);
+
+		snprintf(devno, sizeof(devno), "%u:%u", KDEV_MAJOR(m->dev),
+			 KDEV_MINOR(m->dev));
+		json_object_begin(&j);
+		json_key(&j, "mount");
+		json_string(&j, dax_mount_name(m->dev, name, sizeof(name)));
+		json_key(&j, "dev");
+		json_string(&j, devno);
+		json_key(&j, "ranges");
+		json_object_begin(&j);
+		json_key(&j, "total");
+		json_u64(&j, d.pool.nr_ranges);
+		json_key(&j, "free");
+		json_i64(&j, d.pool.nr_free);
+		json_key(&j, "busy");
+		json_u64(&j, d.pool.nr_busy);
+		json_object_end(&j);
+		json_key(&j, "setups");
+		json_u64(&j, d.setups);
+		json_key(&j, "upgrades");
+		json_u64(&j, d.upgrades);
+		json_key(&j, "setup_errors");
+		json_u64(&j, d.setup_errors);
+		json_key(&j, "removals");
+		json_object_begin(&j);
+		json_key(&j, "inline");
+		json_u64(&j, d.removals[DAX_REASON_INLINE]);
+		json_key(&j, "background");
+		json_u64(&j, d.removals[DAX_REASON_BACKGROUND]);
+		json_key(&j, "evict");
+		json_u64(&j, d.removals[DAX_REASON_EVICT]);
+		json_object_end(&j);
+		json_key(&j, "remove_errors");
+		json_u64(&j, d.remove_errors);
+		json_counts(&j, "reclaims", d.reclaims[0], d.reclaims[1],
+			    "inline", "background");
+		json_counts(&j, "reclaimed_ranges", d.reclaimed[0],
+			    d.reclaimed[1], "inline", "background");
+		json_key(&j, "fault_waits");
+		json_u64(&j, d.fault_waits);
+		json_key(&j, "fault_wait_ms");
+		json_double(&j, d.fault_wait_ns / 1e6);
+		json_key(&j, "alloc_waits");
+		json_u64(&j, d.alloc_waits);
+		json_key(&j, "alloc_wait_ms");
+		json_double(&j, d.alloc_wait_ns / 1e6);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	fflush(stdout);
+}
+
+struct metric {
+	const char *name, *type, *help;
+};
+
+static const struct metric gauges[] = {
+	{ "daxmon_window_ranges", "gauge", "Ranges of 2 MiB in the DAX window." },
+	{ "daxmon_free_ranges", "gauge", "Ranges on the free list at the last event." },
+	{ "daxmon_busy_ranges", "gauge", "Ranges mapping file data at the last event." },
+	{ "daxmon_fault_waiting", "gauge", "Page faults waiting for a free range now." },
+	{ "daxmon_alloc_waiting", "gauge", "Reads and writes waiting for a free range now." },
+};
+
+static const struct metric counters[] = {
+	{ "daxmon_setups_total", "counter", "New mappings set up (FUSE_SETUPMAPPING)." },
+	{ "daxmon_upgrades_total", "counter", "Read-only mappings made writable (FUSE_SETUPMAPPING)." },
+	{ "daxmon_setup_errors_total", "counter", "FUSE_SETUPMAPPING requests that failed." },
+	{ "daxmon_removals_total", "counter", "Ranges removed (FUSE_REMOVEMAPPING), by reason." },
+	{ "daxmon_remove_errors_total", "counter", "Range removals whose request failed." },
+	{ "daxmon_reclaims_total", "counter", "Reclaim runs, by mode." },
+	{ "daxmon_reclaimed_ranges_total", "counter", "Ranges freed by reclaim, by mode." },
+	{ "daxmon_fault_waits_total", "counter", "Page faults that waited for a free range." },
+	{ "daxmon_alloc_waits_total", "counter", "Reads and writes that waited for a free range." },
+};
+
+static const struct {
+	const char *name, *help, *mode;
+	int kind;
+} histograms[] = {
+	{ "daxmon_fault_wait_seconds", "Time page faults waited for a free range.", NULL, DAX_LAT_FAULT_WAIT },
+	{ "daxmon_alloc_wait_seconds", "Time reads and writes waited for a free range.", NULL, DAX_LAT_ALLOC_WAIT },
+	{ "daxmon_setup_seconds", "FUSE_SETUPMAPPING round trips.", NULL, DAX_LAT_SETUP },
+	{ "daxmon_remove_seconds", "FUSE_REMOVEMAPPING round trips.", NULL, DAX_LAT_REMOVE },
+	{ "daxmon_reclaim_seconds", "Duration of reclaim runs, by mode.", "inline", DAX_LAT_RECLAIM_INLINE },
+	{ "daxmon_reclaim_seconds", "Duration of reclaim runs, by mode.", "background", DAX_LAT_RECLAIM_BACKGROUND },
+};
+
+static const char *const reasons[DAX_NR_REASONS] = { "inline", "background", "evict" };
+static const char *const modes[2] = { "inline", "background" };
+
+static void mount_labels(char *buf, size_t size, __u32 dev, const char *key,
+			 const char *value)
+{
+	char name[256];
+
+	buf[0] = '\0';
+	prom_label(buf, size, "mount", dax_mount_name(dev, name, sizeof(name)));
+	if (key)
+		prom_label(buf, size, key, value);
+}
+
+static void prom_gauges(FILE *out, const struct snapshot *snap, int which)
+{
+	char labels[512];
+
+	for (int i = 0; i < snap->n; i++) {
+		const struct dax_stat *s = &snap->m[i].s;
+		double v[] = {
+			s->pool.nr_ranges, s->pool.nr_free, s->pool.nr_busy,
+			(double)(s->fault_waits - s->fault_waits_done),
+			(double)(s->alloc_waits - s->alloc_waits_done),
+		};
+
+		mount_labels(labels, sizeof(labels), snap->m[i].dev, NULL, NULL);
+		prom_sample(out, gauges[which].name, labels, v[which]);
+	}
+}
+
+static void prom_counters(FILE *out, const struct snapshot *snap, int which)
+{
+	char labels[512];
+
+	for (int i = 0; i < snap->n; i++) {
+		const struct dax_stat *s = &snap->m[i].s;
+		__u32 dev = snap->m[i].dev;
+		const char *name = counters[which].name;
+		__u64 plain[] = { s->setups, s->upgrades, s->setup_errors, 0,
+				  s->remove_errors, 0, 0, s->fault_waits,
+				  s->alloc_waits };
+
+		switch (which) {
+		case 3:
+			for (int r = 0; r < DAX_NR_REASONS; r++) {
+				mount_labels(labels, sizeof(labels), dev, "reason", reasons[r]);
+				prom_sample(out, name, labels, s->removals[r]);
+			}
+			break;
+		case 5:
+		case 6:
+			for (int m = 0; m < 2; m++) {
+				mount_labels(labels, sizeof(labels), dev, "mode", modes[m]);
+				prom_sample(out, name, labels,
+					    which == 5 ? s->reclaims[m] : s->reclaimed[m]);
+			}
+			break;
+		default:
+			mount_labels(labels, sizeof(labels), dev, NULL, NULL);
+			prom_sample(out, name, labels, plain[which]);
+		}
+	}
+}
+
+static void prom_histograms(FILE *out, const struct snapshot *snap, int which)
+{
+	char labels[512];
+
+	for (int i = 0; i < snap->n; i++) {
+		const struct dax_hist *h = &snap->m[i].hist[histograms[which].kind];
+		struct hist view = { h->slots, DAX_HIST_SLOTS, 0 };
+
+		mount_labels(labels, sizeof(labels), snap->m[i].dev,
+			     histograms[which].mode ? "mode" : NULL,
+			     histograms[which].mode);
+		prom_histogram(out, histograms[which].name, labels, &view,
+			       1000, h->sum_ns / 1e9);
+	}
+}
+
+/* The whole exposition: every family once, every mount in it. */
+static void write_prometheus(FILE *out, const struct snapshot *snap)
+{
+	for (size_t i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++) {
+		prom_family(out, gauges[i].name, gauges[i].type, gauges[i].help);
+		prom_gauges(out, snap, i);
+	}
+	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		prom_family(out, counters[i].name, counters[i].type, counters[i].help);
+		prom_counters(out, snap, i);
+	}
+	for (size_t i = 0; i < sizeof(histograms) / sizeof(histograms[0]); i++) {
+		/* the two reclaim modes share one family */
+		if (!i || strcmp(histograms[i].name, histograms[i - 1].name))
+			prom_family(out, histograms[i].name, "histogram",
+				    histograms[i].help);
+		prom_histograms(out, snap, i);
+	}
+}
+
+/* node_exporter's textfile collector must never see half a file. */
+static int write_prom_file(const char *path, const struct snapshot *snap)
+{
+	char tmp[4096];
+	FILE *out;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, getpid());
+	out = fopen(tmp, "w");
+	if (!out) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", tool, tmp, strerror(errno));
+		return -1;
+	}
+	write_prometheus(out, snap);
+	if (fclose(out) || rename(tmp, path)) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", tool, path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static char *render_metrics(size_t *len, void *ctx)
+{
+	struct snapshot *snap = malloc(sizeof(*snap));
+	char *buf = NULL;
+	FILE *out;
+
+	(void)ctx;
+	if (!snap)
+		return NULL;
+	out = open_memstream(&buf, len);
+	if (out) {
+		if (!read_snapshot(snap))
+			write_prometheus(out, snap);
+		fclose(out);
+	}
+	free(snap);
+	return buf;
+}
+
+static int report(struct snapshot *now, struct snapshot *before)
+{
+	if (env.json)
+		print_json(now, before);
+	else if (env.prometheus && env.prom_file)
+		return write_prom_file(env.prom_file, now);
+	else if (env.prometheus) {
+		write_prometheus(stdout, now);
+		fflush(stdout);
+	} else if (!env.listen)
+		print_lines(now, before);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { options, parse_arg, "[interval] [count]", doc, NULL, NULL, NULL };
+	struct snapshot *now = NULL, *before = NULL, *tmp;
+	struct metrics_http *http = NULL;
+	int err;
+
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return 2;
+	dax_libbpf_verbose(env.verbose);
+	if (dax_preflight(tool))
+		return 1;
+
+	skel = dax_stat_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "%s: cannot open the BPF object: %s\n", tool, strerror(errno));
+		return 1;
+	}
+	err = dax_choose_programs(tool, skel->obj, env.force_raw);
+	if (!err) {
+		err = dax_stat_bpf__load(skel);
+		if (err)
+			fprintf(stderr, "%s: cannot load the BPF programs: %s (try -v)\n", tool, strerror(-err));
+	}
+	if (!err) {
+		err = dax_stat_bpf__attach(skel);
+		if (err)
+			fprintf(stderr, "%s: cannot attach to the fuse_dax tracepoints: %s (try -v)\n", tool, strerror(-err));
+	}
+	if (!err && env.listen) {
+		http = metrics_http_start(tool, env.listen, render_metrics, NULL);
+		err = http ? 0 : -1;
+	}
+	if (!err)
+		err = dax_drop_privileges(tool);
+	now = calloc(1, sizeof(*now));
+	before = calloc(1, sizeof(*before));
+	if (!now || !before)
+		err = -ENOMEM;
+	if (err)
+		goto out;
+
+	if (env.verbose)
+		fprintf(stderr, "%s: attached with %s\n", tool, dax_attach_mode());
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (!env.json && !env.prometheus && !env.listen)
+		print_header();
+	while (!exiting && env.count != 0) {
+		struct timespec ts = { .tv_sec = env.interval };
+
+		/* interrupted by a signal: report the partial interval */
+		nanosleep(&ts, NULL);
+		err = read_snapshot(now);
+		if (!err)
+			err = report(now, before);
+		if (err)
+			break;
+		tmp = before;
+		before = now;
+		now = tmp;
+		if (env.count > 0)
+			env.count--;
+	}
+out:
+	metrics_http_stop(http);
+	free(now);
+	free(before);
+	dax_stat_bpf__destroy(skel);
+	return err ? 1 : 0;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Checks before loading, choosing tp_btf or raw_tp, dropping privileges. */
+#ifndef DAXMON_ATTACH_H
+#define DAXMON_ATTACH_H
+
+#include <stdbool.h>
+#include <bpf/libbpf.h>
+
+/*
+ * Fail early with one line naming the fix: missing privileges, a kernel
+ * without BTF.  Returns 0 if the tool can go on.
+ */
+int dax_preflight(const char *tool);
+
+/*
+ * Keep the tp_btf or the raw_tp twin of each program (see DAX_PROGRAMS in
+ * bpf/daxmon.bpf.h): tp_btf when the kernel's BTF describes the fuse_dax
+ * events, raw_tp when they exist without it, or always with force_raw.
+ * Fails with a message if the kernel has no fuse_dax events at all.
+ */
+int dax_choose_programs(const char *tool, struct bpf_object *obj,
+			bool force_raw);
+
+/* The attach mode dax_choose_programs() picked: "tp_btf" or "raw_tp". */
+const char *dax_attach_mode(void);
+
+/* After attaching: no capability is needed to read maps or print. */
+int dax_drop_privileges(const char *tool);
+
+/* libbpf messages only with -v */
+void dax_libbpf_verbose(bool verbose);
+
+#endif

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Names for the kernel dev_t values the fuse_dax events carry. */
+#ifndef DAXMON_MOUNTS_H
+#define DAXMON_MOUNTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The kernel's dev_t: 12 bits of major, 20 of minor. */
+#define KDEV_MAJOR(dev)	((unsigned int)((dev) >> 20))
+#define KDEV_MINOR(dev)	((unsigned int)((dev) & 0xfffff))
+
+/* Mount point of dev from /proc/self/mountinfo, else "major:minor". */
+const char *dax_mount_name(uint32_t dev, char *buf, size_t size);
+
+#endif
