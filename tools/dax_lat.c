@@ -401,10 +401,8 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (!env.json)
-		printf("Tracing DAX range pool latency (%s)... Hit Ctrl-C to end.\n",
-		       dax_attach_mode());
-	fflush(stdout);
+	dax_report_attached(tool, env.json ? NULL :
+			    "Tracing DAX range pool latency");
 	while (!exiting && env.count != 0) {
 		struct timespec ts = { .tv_sec = env.interval };
 

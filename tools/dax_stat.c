@@ -569,8 +569,7 @@ int main(int argc, char **argv)
 	if (err)
 		goto out;
 
-	if (env.verbose)
-		fprintf(stderr, "%s: attached with %s\n", tool, dax_attach_mode());
+	dax_report_attached(tool, NULL);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (!env.json && !env.prometheus && !env.listen)

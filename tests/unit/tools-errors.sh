@@ -15,7 +15,7 @@ expect_error() {	# what expected-status expected-text command...
 	echo "ok: $what: $(head -1 <<<"$out")"
 }
 
-for t in dax-stat dax-lat; do
+for t in dax-stat dax-lat dax-top; do
 	bin=$build/tools/$t
 	[ -x "$bin" ] || fail "$bin not built"
 	if [ ! -e /sys/kernel/tracing/events/fuse/fuse_dax_setup_begin ] &&

@@ -152,6 +152,15 @@ const char *dax_attach_mode(void)
 	return mode;
 }
 
+void dax_report_attached(const char *tool, const char *what)
+{
+	if (what)
+		printf("%s (%s)... Hit Ctrl-C to end.\n", what, mode);
+	else
+		fprintf(stderr, "%s: attached (%s)\n", tool, mode);
+	fflush(stdout);
+}
+
 int dax_drop_privileges(const char *tool)
 {
 	struct __user_cap_header_struct hdr = {

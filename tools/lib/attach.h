@@ -24,6 +24,14 @@ int dax_choose_programs(const char *tool, struct bpf_object *obj,
 /* The attach mode dax_choose_programs() picked: "tp_btf" or "raw_tp". */
 const char *dax_attach_mode(void);
 
+/*
+ * Say that tracing runs: "what (tp_btf)... Hit Ctrl-C to end." on stdout
+ * when what is given (the libbpf-tools way), else "tool: attached
+ * (tp_btf)" on stderr, so that output meant for programs stays clean
+ * and a script can wait for the line.
+ */
+void dax_report_attached(const char *tool, const char *what);
+
 /* After attaching: no capability is needed to read maps or print. */
 int dax_drop_privileges(const char *tool);
 

@@ -1,0 +1,86 @@
+# The tools' numbers against ground truth they did not produce: the
+# server's request counts and the kernel's own trace buffer.  dax-stat
+# (tp_btf and raw_tp), dax-lat, Prometheus text to a file and over HTTP,
+# all during one pressure run.
+. "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/daxfs.sh"
+w=$repo/tests/workloads
+tools=$build/tools
+
+"$w/prepare.sh" /tmp/src
+start_daxfsd /tmp/src /tmp/mnt --dax-dev /dev/pmem0 ||
+	fail "mount: $(cat "$daxfs_err")"
+echo 65536 > "$tracefs/buffer_size_kb"
+for e in $(doc_events | cut -d' ' -f1); do echo 1 > "$tracefs/events/fuse/$e/enable"; done
+
+start_tool "$work/stat.json" "$work/stat.err" "$tools/dax-stat" --json 1 || fail "dax-stat: $tool_line"
+stat_pid=$tool_pid
+start_tool "$work/stat-raw.json" "$work/stat-raw.err" "$tools/dax-stat" --raw-tp --json 1 ||
+	fail "dax-stat --raw-tp: $tool_line"
+raw_pid=$tool_pid
+expect_eq "dax-stat --raw-tp attach line" "dax-stat: attached (raw_tp)" "$tool_line"
+start_tool "$work/lat.json" "$work/lat.err" "$tools/dax-lat" -m --json || fail "dax-lat: $tool_line"
+lat_pid=$tool_pid
+start_tool /dev/null "$work/prom.err" "$tools/dax-stat" --prometheus="$work/daxmon.prom" 1 ||
+	fail "dax-stat --prometheus: $tool_line"
+prom_pid=$tool_pid
+start_tool /dev/null "$work/http.err" "$tools/dax-stat" --listen 9465 || fail "dax-stat --listen: $tool_line"
+http_pid=$tool_pid
+
+expect_eq "capabilities of dax-stat once attached" 0000000000000000 \
+	"$(awk '/^CapEff/ { print $2 }' /proc/$http_pid/status)"
+grep -q 'serving http://127.0.0.1:9465/metrics' "$work/http.err" ||
+	fail "dax-stat --listen does not bind to loopback: $(cat "$work/http.err")"
+
+"$w/pressure.sh" /tmp/mnt || fail "pressure workload failed"
+
+curl -sf http://127.0.0.1:9465/metrics > "$work/scrape.prom" || fail "scrape of /metrics failed"
+promtool check metrics < "$work/scrape.prom" || fail "promtool rejects the scraped metrics"
+grep -q '^daxmon_setup_seconds_bucket{mount="/tmp/mnt",le="+Inf"} [1-9]' "$work/scrape.prom" ||
+	fail "no setup histogram for /tmp/mnt in the scrape"
+code=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9465/nope)
+expect_eq "HTTP status of another path" 404 "$code"
+echo "ok: /metrics scraped over HTTP, promtool accepts it"
+
+stop_daxfsd /tmp/mnt
+for pid in $stat_pid $raw_pid $lat_pid $prom_pid $http_pid; do
+	stop_tool "$pid" || fail "a tool exited $? (see $work/*.err)"
+done
+for e in $(doc_events | cut -d' ' -f1); do echo 0 > "$tracefs/events/fuse/$e/enable"; done
+overruns=$(grep -h '^overrun' "$tracefs"/per_cpu/cpu*/stats | awk '{s += $2} END {print s}')
+expect_eq "events lost by the trace buffer" 0 "$overruns"
+
+promtool check metrics < "$work/daxmon.prom" || fail "promtool rejects the textfile"
+echo "ok: the textfile passes promtool"
+
+# Sums over the NDJSON intervals of dax-stat, the final dax-lat object.
+sums() {
+	python3 - "$1" <<'PY'
+import json, sys
+s = {"setups": 0, "removals": 0, "remove_errors": 0, "fault_waits": 0}
+for line in open(sys.argv[1]):
+    for m in json.loads(line)["mounts"]:
+        s["setups"] += m["setups"] + m["upgrades"]
+        s["removals"] += sum(m["removals"].values())
+        s["remove_errors"] += m["remove_errors"]
+        s["fault_waits"] += m["fault_waits"]
+print(s["setups"], s["removals"] - s["remove_errors"], s["fault_waits"])
+PY
+}
+read -r setups removed fwaits <<<"$(sums "$work/stat.json")" || fail "dax-stat JSON does not parse"
+expect_eq "dax-stat setups+upgrades = server SETUPMAPPING" "$(stat_of SETUPMAPPING)" "$setups"
+expect_eq "dax-stat removals - errors = server REMOVEMAPPING ranges" "$(stat_of removemapping_ranges)" "$removed"
+trace_count() { grep -c " $1: " "$tracefs/trace"; }
+expect_eq "dax-stat fault waits = trace buffer" "$(trace_count fuse_dax_fault_wait_begin)" "$fwaits"
+expect_eq "dax-stat --raw-tp = dax-stat tp_btf" "$setups $removed $fwaits" "$(sums "$work/stat-raw.json")"
+
+lat() {	# KIND FIELD
+	python3 -c 'import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+h = [h for o in objs for h in o["histograms"] if h["kind"] == sys.argv[2]]
+print(sum(x[sys.argv[3]] for x in h) if sys.argv[3] == "count" else h[0][sys.argv[3]])' \
+		"$work/lat.json" "$1" "$2"
+}
+expect_eq "dax-lat setup count = setup events" "$(trace_count fuse_dax_setup_end)" "$(lat setup count)"
+expect_eq "dax-lat remove count = remove events" "$(trace_count fuse_dax_remove_end)" "$(lat remove count)"
+expect_eq "dax-lat fault-wait count = fault wait events" "$(trace_count fuse_dax_fault_wait_end)" "$(lat fault-wait count)"

@@ -1,0 +1,747 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dax-top: the DAX range pool of each fuse mount, and the processes or
+ * inodes that set up, remove and wait for its ranges; full screen on a
+ * terminal, plain tables or NDJSON otherwise.
+ */
+#define _GNU_SOURCE
+#include <argp.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+
+#include "dax_top.h"
+#include "dax_top.skel.h"
+#include "attach.h"
+#include "filter.h"
+#include "inopath.h"
+#include "json.h"
+#include "mapdump.h"
+#include "mounts.h"
+#include "screen.h"
+
+#define MAX_MOUNTS	64
+#define MOUNT_COUNTERS	(offsetof(struct dax_top_mount, pool) / 8)
+
+static const char *tool = "dax-top";
+
+enum { COL_SETUPS, COL_UPGRADES, COL_REMOVALS, COL_FAULT_WAITS,
+       COL_ALLOC_WAITS, COL_WAIT, COL_MAX_WAIT, NR_COLS };
+
+#define ROW(field)	offsetof(struct dax_top_row, field)
+_Static_assert(DAX_TOP_ROW_COUNTERS == ROW(max_wait_ns) / 8,
+	       "the counters of struct dax_top_row come first");
+
+static const struct column {
+	const char *head, *name;	/* table heading; -s and JSON name */
+	int key, width;			/* interactive sort key */
+	size_t off;			/* of a counter in struct dax_top_row */
+} cols[NR_COLS] = {
+	{ "SETUP", "setups", 's', 6, ROW(setups) },
+	{ "UPGR", "upgrades", 'u', 5, ROW(upgrades) },
+	{ "REMOVE", "removals", 'r', 6, ROW(removals) },
+	{ "FWAIT", "fault_waits", 'f', 6, ROW(fault_waits) },
+	{ "AWAIT", "alloc_waits", 'a', 6, ROW(alloc_waits) },
+	{ "WAIT_MS", "wait_ms", 'w', 9, 0 },
+	{ "MAX_MS", "max_wait_ms", 'm', 8, 0 },
+};
+
+static struct env {
+	int interval;
+	long count;
+	int rows;			/* 0: 20 in tables, all in JSON */
+	int sort;
+	bool per_inode;
+	bool batch;
+	bool json;
+	bool force_raw;
+	bool verbose;
+	struct dax_filter filter;
+} env = { .interval = 1, .count = -1, .sort = COL_SETUPS };
+
+const char *argp_program_version = "dax-top 0.1";
+error_t argp_err_exit_status = 2;
+static const char doc[] =
+"Show the DAX range pool of each fuse mount and who uses it, like top.\n"
+"\n"
+"USAGE: dax-top [-b] [--json] [-i] [-p PID | -c CGROUP_PATH] [-r ROWS]\n"
+"               [-s COLUMN] [interval] [count]\n"
+"\n"
+"Per mount: ranges total/free/busy, occupancy, setups, upgrades, removals\n"
+"and reclaims per second, fault and allocation waits, the tasks waiting\n"
+"now and the longest of those waits.  Then a table of processes (or of\n"
+"inodes with -i) by what they did in the interval.  -p and -c filter the\n"
+"table only: the mount lines are always the whole mount's.\n"
+"\n"
+"COLUMN: setups upgrades removals fault_waits alloc_waits wait_ms\n"
+"max_wait_ms.  Keys: s u r f a w m or < > sort, p pause, q quit.\n"
+"\n"
+"EXAMPLES:\n"
+"    dax-top                 # full screen, every second\n"
+"    dax-top -i -s wait_ms   # inodes, longest total wait first\n"
+"    dax-top -b 5 12         # plain tables every 5 s for a minute\n"
+"    dax-top -p 185          # only process 185 in the table\n"
+"    dax-top -c /sys/fs/cgroup/db.slice\n"
+"    dax-top --json 1 10     # one JSON object per second, 10 times\n";
+
+enum { OPT_JSON = 1000, OPT_RAW };
+
+static const struct argp_option options[] = {
+	{ "pid", 'p', "PID", 0, "Only this process in the table", 0 },
+	{ "cgroup", 'c', "CGROUP_PATH", 0, "Only tasks in this cgroup (v2) in the table", 0 },
+	{ "rows", 'r', "ROWS", 0, "Table rows at most (default 20; JSON: all)", 0 },
+	{ "sort", 's', "COLUMN", 0, "Sort the table by COLUMN (default setups)", 0 },
+	{ "inodes", 'i', NULL, 0, "A row per inode instead of per process", 0 },
+	{ "batch", 'b', NULL, 0, "Plain tables, not full screen", 0 },
+	{ "json", OPT_JSON, NULL, 0, "One JSON object per interval (NDJSON)", 0 },
+	{ "raw-tp", OPT_RAW, NULL, 0, "Attach with raw_tp even if tp_btf works", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },
+	{},
+};
+
+static int parse_count(const char *arg, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(arg, &end, 10);
+	return errno || *end || *v <= 0 || *v > 1000000000 ? -1 : 0;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	static int pos;
+	long v;
+
+	switch (key) {
+	case 'i': env.per_inode = true; break;
+	case 'b': env.batch = true; break;
+	case 'v': env.verbose = true; break;
+	case OPT_JSON: env.json = true; break;
+	case OPT_RAW: env.force_raw = true; break;
+	case 'c': env.filter.cgroup = arg; break;
+	case 'p':
+		if (dax_parse_pid(arg, &env.filter.tgid))
+			argp_error(state, "invalid PID '%s'", arg);
+		break;
+	case 'r':
+		if (parse_count(arg, &v))
+			argp_error(state, "invalid ROWS '%s': a positive number", arg);
+		env.rows = v;
+		break;
+	case 's':
+		for (env.sort = 0; env.sort < NR_COLS; env.sort++)
+			if (!strcasecmp(arg, cols[env.sort].name) ||
+			    !strcasecmp(arg, cols[env.sort].head))
+				break;
+		if (env.sort == NR_COLS)
+			argp_error(state, "invalid sort column '%s': setups, upgrades, removals, fault_waits, alloc_waits, wait_ms or max_wait_ms", arg);
+		break;
+	case ARGP_KEY_ARG:
+		if (parse_count(arg, &v) || pos > 1)
+			argp_error(state, "invalid %s '%s': a positive number",
+				   pos ? "count" : "interval", arg);
+		if (pos++ == 0)
+			env.interval = v;
+		else
+			env.count = v;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+struct mount {
+	__u32 dev;
+	struct dax_top_mount s;		/* counters summed over the CPUs */
+	unsigned int waiting[2];	/* fault, alloc waits under way */
+	__u64 longest_ns[2];		/* the longest of them so far */
+	char name[256];
+};
+
+struct row {
+	struct dax_top_key key;
+	struct dax_top_row v;		/* counters summed over the CPUs */
+};
+
+/* Totals at one time, or with interval_of() what one interval did. */
+struct snapshot {
+	double when;			/* CLOCK_MONOTONIC seconds */
+	int nmounts, nrows, cap;
+	struct mount mounts[MAX_MOUNTS];
+	struct row *rows;		/* by key, or sorted for display */
+};
+
+static struct dax_top_bpf *skel;
+static struct map_dump mount_dump, row_dump, start_dump;
+static struct inopath *paths;		/* with -i */
+static struct snapshot *shown;		/* the interval on display */
+static double elapsed;			/* its length in seconds */
+static bool paused;
+static volatile sig_atomic_t exiting;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	exiting = 1;
+}
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* bpf_ktime_get_ns() */
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct dax_top_key *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->tgid != y->tgid)
+		return x->tgid < y->tgid ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+static struct mount *find_mount(struct snapshot *s, __u32 dev)
+{
+	for (int i = 0; i < s->nmounts; i++)
+		if (s->mounts[i].dev == dev)
+			return &s->mounts[i];
+	return NULL;
+}
+
+static void read_mounts(struct snapshot *s)
+{
+	s->nmounts = 0;
+	for (int i = 0; i < mount_dump.n && s->nmounts < MAX_MOUNTS; i++) {
+		const void *v = map_dump_value(&mount_dump, i);
+		struct mount *m = &s->mounts[s->nmounts++];
+
+		memset(m, 0, sizeof(*m));
+		m->dev = *(const __u32 *)map_dump_key(&mount_dump, i);
+		percpu_sum_u64((__u64 *)&m->s, MOUNT_COUNTERS, v, sizeof(m->s));
+		for (int cpu = 0; cpu < libbpf_num_possible_cpus(); cpu++) {
+			const struct dax_top_mount *p = percpu_copy(v, sizeof(*p), cpu);
+
+			if (p->pool.ts > m->s.pool.ts)
+				m->s.pool = p->pool;	/* the newest */
+		}
+		dax_mount_name(m->dev, m->name, sizeof(m->name));
+	}
+}
+
+static int read_rows(struct snapshot *s, __u64 gen)
+{
+	if (s->cap < row_dump.n) {
+		struct row *rows = realloc(s->rows, row_dump.n * sizeof(*rows));
+
+		if (!rows)
+			return -ENOMEM;
+		s->rows = rows;
+		s->cap = row_dump.n;
+	}
+	s->nrows = row_dump.n;
+	for (int i = 0; i < row_dump.n; i++) {
+		const void *v = map_dump_value(&row_dump, i);
+		struct row *r = &s->rows[i];
+
+		memset(r, 0, sizeof(*r));
+		r->key = *(const struct dax_top_key *)map_dump_key(&row_dump, i);
+		percpu_sum_u64((__u64 *)&r->v, DAX_TOP_ROW_COUNTERS, v, sizeof(r->v));
+		for (int cpu = 0; cpu < libbpf_num_possible_cpus(); cpu++) {
+			const struct dax_top_row *p = percpu_copy(v, sizeof(*p), cpu);
+
+			if (p->gen == gen && p->max_wait_ns > r->v.max_wait_ns)
+				r->v.max_wait_ns = p->max_wait_ns;
+			if (!r->v.comm[0])
+				memcpy(r->v.comm, p->comm, DAX_COMM_LEN);
+		}
+		r->v.comm[DAX_COMM_LEN - 1] = '\0';
+	}
+	if (s->nrows)
+		qsort(s->rows, s->nrows, sizeof(*s->rows), key_cmp);
+	return 0;
+}
+
+/* Waits under way: begins in starts that have not ended yet. */
+static void read_waiting(struct snapshot *s)
+{
+	__u64 now = mono_ns();
+
+	for (int i = 0; i < start_dump.n; i++) {
+		const struct dax_start_key *k = map_dump_key(&start_dump, i);
+		const struct dax_start *v = map_dump_value(&start_dump, i);
+		struct mount *m = find_mount(s, k->dev);
+		int w = k->kind == DAX_LAT_ALLOC_WAIT;
+		__u64 ns = now > v->ts ? now - v->ts : 0;
+
+		if (!m || (k->kind != DAX_LAT_FAULT_WAIT && !w))
+			continue;
+		m->waiting[w]++;
+		if (ns > m->longest_ns[w])
+			m->longest_ns[w] = ns;
+	}
+}
+
+static int read_snapshot(struct snapshot *s)
+{
+	__u64 gen = skel->bss->gen;
+	int err;
+
+	/* from here on, waits that end count for the next interval's max */
+	skel->bss->gen = gen + 1;
+	s->when = mono_ns() / 1e9;
+	err = map_dump_read(&mount_dump, bpf_map__fd(skel->maps.mounts)) ?:
+	      map_dump_read(&row_dump, bpf_map__fd(skel->maps.rows)) ?:
+	      map_dump_read(&start_dump, bpf_map__fd(skel->maps.starts));
+	if (err)
+		return err;
+	read_mounts(s);
+	read_waiting(s);
+	return read_rows(s, gen);
+}
+
+static __u64 col_value(const struct row *r, int col)
+{
+	if (col == COL_WAIT)
+		return r->v.fault_wait_ns + r->v.alloc_wait_ns;
+	if (col == COL_MAX_WAIT)
+		return r->v.max_wait_ns;
+	return *(const __u64 *)((const char *)&r->v + cols[col].off);
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	__u64 x = col_value(a, env.sort), y = col_value(b, env.sort);
+
+	if (x != y)
+		return x > y ? -1 : 1;
+	return key_cmp(a, b);
+}
+
+/* now becomes what happened since before: active rows only, sorted. */
+static void interval_of(struct snapshot *now, const struct snapshot *before)
+{
+	int n = 0;
+
+	for (int i = 0; i < now->nmounts; i++) {
+		struct mount *m = &now->mounts[i];
+		const struct mount *b = find_mount((struct snapshot *)before, m->dev);
+		__u64 *c = (__u64 *)&m->s;
+
+		for (size_t j = 0; b && j < MOUNT_COUNTERS; j++)
+			c[j] -= ((const __u64 *)&b->s)[j];
+	}
+	for (int i = 0; i < now->nrows; i++) {
+		struct row *r = &now->rows[i];
+		const struct row *b = !before->nrows ? NULL :
+			bsearch(&r->key, before->rows, before->nrows,
+					      sizeof(*b), key_cmp);
+		__u64 *c = (__u64 *)&r->v;
+		bool active = r->v.max_wait_ns;
+
+		for (int j = 0; j < DAX_TOP_ROW_COUNTERS; j++) {
+			/* smaller: the LRU map dropped the row since */
+			if (b && c[j] >= ((const __u64 *)&b->v)[j])
+				c[j] -= ((const __u64 *)&b->v)[j];
+			active |= c[j] != 0;
+		}
+		if (active)
+			now->rows[n++] = *r;
+	}
+	now->nrows = n;
+	if (n)
+		qsort(now->rows, n, sizeof(*now->rows), row_cmp);
+}
+
+static int copy_snapshot(struct snapshot *to, const struct snapshot *from)
+{
+	struct row *rows = to->rows;
+	int cap = to->cap;
+
+	if (cap < from->nrows) {
+		rows = realloc(rows, from->nrows * sizeof(*rows));
+		if (!rows)
+			return -ENOMEM;
+		cap = from->nrows;
+	}
+	*to = *from;
+	to->rows = rows;
+	to->cap = cap;
+	if (from->nrows)
+		memcpy(rows, from->rows, from->nrows * sizeof(*rows));
+	return 0;
+}
+
+static void free_snapshot(struct snapshot *s)
+{
+	if (s)
+		free(s->rows);
+	free(s);
+}
+
+static int max_rows(void)
+{
+	return env.rows ? env.rows : env.json ? INT32_MAX : 20;
+}
+
+/* Look for the paths of the inodes on display. */
+static void resolve_paths(void)
+{
+	for (int i = 0; i < shown->nrows && i < max_rows(); i++)
+		inopath_get(paths, shown->rows[i].key.dev, shown->rows[i].key.ino);
+	for (int i = 0; i < shown->nmounts; i++)
+		inopath_resolve(paths, shown->mounts[i].dev, shown->mounts[i].name);
+}
+
+static void print_mount(FILE *out, const struct mount *m)
+{
+	double e = elapsed > 0 ? elapsed : 1;
+
+	fprintf(out, "%s (%u:%u)  ranges %llu  free %lld  busy %llu  occupancy %.1f%%\n",
+		m->name, KDEV_MAJOR(m->dev), KDEV_MINOR(m->dev),
+		m->s.pool.nr_ranges, m->s.pool.nr_free, m->s.pool.nr_busy,
+		m->s.pool.nr_ranges ? 100.0 * m->s.pool.nr_busy / m->s.pool.nr_ranges : 0);
+	fprintf(out, "  setups/s %.1f  upgrades/s %.1f  removals/s %.1f  reclaims/s %.1f inline %.1f bg\n",
+		m->s.setups / e, m->s.upgrades / e,
+		(m->s.removals[0] + m->s.removals[1] + m->s.removals[2]) / e,
+		m->s.reclaims[0] / e, m->s.reclaims[1] / e);
+	fprintf(out, "  fault waits/s %.1f  waiting %u  longest %.1f ms   alloc waits/s %.1f  waiting %u  longest %.1f ms\n",
+		m->s.fault_waits / e, m->waiting[0], m->longest_ns[0] / 1e6,
+		m->s.alloc_waits / e, m->waiting[1], m->longest_ns[1] / 1e6);
+}
+
+static void print_row(FILE *out, const struct row *r)
+{
+	const struct mount *m = find_mount(shown, r->key.dev);
+	const char *path = paths ? inopath_get(paths, r->key.dev, r->key.ino) : NULL;
+
+	if (env.per_inode)
+		fprintf(out, "%10llu ", (unsigned long long)r->key.ino);
+	else
+		fprintf(out, "%7u %-16s ", r->key.tgid, r->v.comm);
+	for (int c = 0; c < COL_WAIT; c++)
+		fprintf(out, "%*llu ", cols[c].width, col_value(r, c));
+	for (int c = COL_WAIT; c < NR_COLS; c++)
+		fprintf(out, "%*.1f ", cols[c].width, col_value(r, c) / 1e6);
+	if (env.per_inode && path)
+		fprintf(out, "%s\n", path);
+	else if (env.per_inode || shown->nmounts > 1)
+		fprintf(out, "%s%s%s\n", env.per_inode ? "? (" : "",
+			m ? m->name : "?", env.per_inode ? ")" : "");
+	else
+		fprintf(out, "\n");
+}
+
+/* The interval as text; returns the line number of the table head. */
+static int print_text(FILE *out, int rows)
+{
+	char when[16];
+	time_t t = time(NULL);
+
+	strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
+	fprintf(out, "dax-top %s  interval %.1fs  %s by %s", when, elapsed,
+		env.per_inode ? "inodes" : "processes", cols[env.sort].name);
+	if (env.filter.tgid)
+		fprintf(out, "  table: pid %d", env.filter.tgid);
+	if (env.filter.cgroup)
+		fprintf(out, "  table: cgroup %s", env.filter.cgroup);
+	fprintf(out, "%s\n", paused ? "  PAUSED" : "");
+	for (int i = 0; i < shown->nmounts; i++)
+		print_mount(out, &shown->mounts[i]);
+	fprintf(out, "\n%*s %s", env.per_inode ? 10 : 7, env.per_inode ? "INO" : "PID",
+		env.per_inode ? "" : "COMM             ");
+	for (int c = 0; c < NR_COLS; c++)
+		fprintf(out, "%*s ", cols[c].width, cols[c].head);
+	fprintf(out, "%s\n", env.per_inode ? "PATH" : shown->nmounts > 1 ? "MOUNT" : "");
+	for (int i = 0; i < shown->nrows && i < rows; i++)
+		print_row(out, &shown->rows[i]);
+	return 2 + 3 * shown->nmounts;
+}
+
+static int render_screen(FILE *out, void *ctx)
+{
+	(void)ctx;
+	return print_text(out, env.rows ? env.rows : screen_lines());
+}
+
+static void json_wait(struct json *j, const char *key, __u64 count,
+		      unsigned int waiting, __u64 longest_ns)
+{
+	json_key(j, key);
+	json_object_begin(j);
+	json_key(j, "count");
+	json_u64(j, count);
+	json_key(j, "waiting");
+	json_u64(j, waiting);
+	json_key(j, "longest_ms");
+	json_double(j, longest_ns / 1e6);
+	json_object_end(j);
+}
+
+static void json_u64s(struct json *j, const char *key, const __u64 *v, int n)
+{
+	static const char *const names[] = { "inline", "background", "evict" };
+
+	json_key(j, key);
+	json_object_begin(j);
+	for (int i = 0; i < n; i++) {
+		json_key(j, names[i]);
+		json_u64(j, v[i]);
+	}
+	json_object_end(j);
+}
+
+static void json_mount(struct json *j, const struct mount *m)
+{
+	char devno[32];
+
+	snprintf(devno, sizeof(devno), "%u:%u", KDEV_MAJOR(m->dev), KDEV_MINOR(m->dev));
+	json_object_begin(j);
+	json_key(j, "mount");
+	json_string(j, m->name);
+	json_key(j, "dev");
+	json_string(j, devno);
+	json_key(j, "ranges");
+	json_object_begin(j);
+	json_key(j, "total");
+	json_u64(j, m->s.pool.nr_ranges);
+	json_key(j, "free");
+	json_i64(j, m->s.pool.nr_free);
+	json_key(j, "busy");
+	json_u64(j, m->s.pool.nr_busy);
+	json_key(j, "occupancy_pct");
+	json_double(j, m->s.pool.nr_ranges ? 100.0 * m->s.pool.nr_busy / m->s.pool.nr_ranges : 0);
+	json_object_end(j);
+	json_key(j, "setups");
+	json_u64(j, m->s.setups);
+	json_key(j, "upgrades");
+	json_u64(j, m->s.upgrades);
+	json_u64s(j, "removals", m->s.removals, DAX_NR_REASONS);
+	json_u64s(j, "reclaims", m->s.reclaims, 2);
+	json_wait(j, "fault_waits", m->s.fault_waits, m->waiting[0], m->longest_ns[0]);
+	json_wait(j, "alloc_waits", m->s.alloc_waits, m->waiting[1], m->longest_ns[1]);
+	json_object_end(j);
+}
+
+static void json_row(struct json *j, const struct row *r)
+{
+	const struct mount *m = find_mount(shown, r->key.dev);
+	const char *path = paths ? inopath_get(paths, r->key.dev, r->key.ino) : NULL;
+
+	json_object_begin(j);
+	json_key(j, "mount");
+	json_string(j, m ? m->name : "?");
+	if (env.per_inode) {
+		json_key(j, "ino");
+		json_u64(j, r->key.ino);
+		if (path) {		/* none while unknown */
+			json_key(j, "path");
+			json_string(j, path);
+		}
+	} else {
+		json_key(j, "pid");
+		json_u64(j, r->key.tgid);
+		json_key(j, "comm");
+		json_string(j, r->v.comm);
+	}
+	for (int c = 0; c < COL_WAIT; c++) {
+		json_key(j, cols[c].name);
+		json_u64(j, col_value(r, c));
+	}
+	json_key(j, "fault_wait_ms");
+	json_double(j, r->v.fault_wait_ns / 1e6);
+	json_key(j, "alloc_wait_ms");
+	json_double(j, r->v.alloc_wait_ns / 1e6);
+	json_key(j, "wait_ms");
+	json_double(j, col_value(r, COL_WAIT) / 1e6);
+	json_key(j, "max_wait_ms");
+	json_double(j, r->v.max_wait_ns / 1e6);
+	json_object_end(j);
+}
+
+static void print_json(void)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_key(&j, "time");
+	json_i64(&j, time(NULL));
+	json_key(&j, "interval_s");
+	json_double(&j, elapsed);
+	json_key(&j, "rows_by");
+	json_string(&j, env.per_inode ? "inode" : "process");
+	json_key(&j, "mounts");
+	json_array_begin(&j);
+	for (int i = 0; i < shown->nmounts; i++)
+		json_mount(&j, &shown->mounts[i]);
+	json_array_end(&j);
+	json_key(&j, "rows");
+	json_array_begin(&j);
+	for (int i = 0; i < shown->nrows && i < max_rows(); i++)
+		json_row(&j, &shown->rows[i]);
+	json_array_end(&j);
+	json_object_end(&j);
+}
+
+static void report(bool tty)
+{
+	if (paths)
+		resolve_paths();
+	if (tty) {
+		screen_draw(render_screen, NULL);
+		return;
+	}
+	if (env.json) {
+		print_json();
+	} else {
+		print_text(stdout, max_rows());
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
+/* Sleep an interval; on a tty, answer keys meanwhile. */
+static void wait_interval(bool tty)
+{
+	__u64 end = mono_ns() + env.interval * 1000000000ULL, now;
+	struct timespec ts = { .tv_sec = env.interval };
+
+	if (!tty) {
+		nanosleep(&ts, NULL);	/* a signal cuts it short */
+		return;
+	}
+	while (!exiting && (now = mono_ns()) < end) {
+		int key = screen_key((end - now) / 1000000 + 1);
+
+		if (key == SCREEN_NO_KEY)
+			continue;
+		if (key == 'q' || key == 'Q')
+			exiting = 1;
+		if (key == 'p' || key == 'P' || key == ' ')
+			paused = !paused;
+		if (key == '<')
+			env.sort = (env.sort + NR_COLS - 1) % NR_COLS;
+		if (key == '>')
+			env.sort = (env.sort + 1) % NR_COLS;
+		for (int c = 0; c < NR_COLS; c++)
+			if (key == cols[c].key)
+				env.sort = c;
+		if (shown->nrows)
+			qsort(shown->rows, shown->nrows, sizeof(*shown->rows), row_cmp);
+		screen_draw(render_screen, NULL);
+	}
+}
+
+static int setup_bpf(void)
+{
+	int err;
+
+	skel = dax_top_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "%s: cannot open the BPF object: %s\n", tool, strerror(errno));
+		return -1;
+	}
+	if (dax_choose_programs(tool, skel->obj, env.force_raw) ||
+	    dax_filter_open_cgroup(tool, &env.filter))
+		return -1;
+	skel->rodata->targ_tgid = env.filter.tgid;
+	skel->rodata->filter_cg = env.filter.cgroup != NULL;
+	skel->rodata->targ_per_inode = env.per_inode;
+	err = dax_top_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "%s: cannot load the BPF programs: %s (try -v)\n", tool, strerror(-err));
+		return -1;
+	}
+	if (dax_filter_apply(tool, &env.filter, skel->maps.cgroup_map))
+		return -1;
+	err = dax_top_bpf__attach(skel);
+	if (err) {
+		fprintf(stderr, "%s: cannot attach to the fuse_dax tracepoints: %s (try -v)\n", tool, strerror(-err));
+		return -1;
+	}
+	return dax_drop_privileges(tool);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { options, parse_arg, "[interval] [count]", doc, NULL, NULL, NULL };
+	struct snapshot *now, *before, *tmp;
+	bool tty;
+	int err = 0;
+
+	env.filter.cgroup_fd = -1;
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return 2;
+	tty = !env.batch && !env.json && isatty(STDOUT_FILENO);
+	dax_libbpf_verbose(env.verbose);
+	mount_dump = (struct map_dump){ .key_size = sizeof(__u32), .value_size = percpu_value_size(sizeof(struct dax_top_mount)) };
+	row_dump = (struct map_dump){ .key_size = sizeof(struct dax_top_key), .value_size = percpu_value_size(sizeof(struct dax_top_row)) };
+	start_dump = (struct map_dump){ .key_size = sizeof(struct dax_start_key), .value_size = sizeof(struct dax_start) };
+	now = calloc(1, sizeof(*now));
+	before = calloc(1, sizeof(*before));
+	shown = calloc(1, sizeof(*shown));
+	if (env.per_inode)
+		paths = inopath_new(10000, 30);
+	if (!now || !before || !shown || (env.per_inode && !paths)) {
+		fprintf(stderr, "%s: out of memory\n", tool);
+		err = -1;
+		goto out;
+	}
+	if (dax_preflight(tool) || setup_bpf()) {
+		err = -1;
+		goto out;
+	}
+	before->when = mono_ns() / 1e9;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (tty) {
+		screen_open();
+		screen_draw(render_screen, NULL);
+	} else if (env.verbose) {
+		fprintf(stderr, "%s: attached with %s\n", tool, dax_attach_mode());
+	}
+	while (!exiting && env.count != 0) {
+		wait_interval(tty);
+		if (paused && !exiting)
+			continue;	/* the next interval spans the pause */
+		err = read_snapshot(now) ?: copy_snapshot(shown, now);
+		if (err)
+			break;
+		interval_of(shown, before);
+		elapsed = now->when - before->when;
+		report(tty);
+		tmp = before;
+		before = now;
+		now = tmp;
+		if (env.count > 0)
+			env.count--;
+	}
+	if (tty)
+		screen_close();
+	if (err)
+		fprintf(stderr, "%s: cannot read the BPF maps: %s\n", tool, strerror(-err));
+out:
+	free_snapshot(now);
+	free_snapshot(before);
+	free_snapshot(shown);
+	map_dump_free(&mount_dump);
+	map_dump_free(&row_dump);
+	map_dump_free(&start_dump);
+	inopath_free(paths);
+	dax_filter_close(&env.filter);
+	dax_top_bpf__destroy(skel);
+	return err ? 1 : 0;
+}
