@@ -8,9 +8,9 @@ export DAXMON_KERNEL_CACHE
 
 KERNEL		:= $(BUILD)/bzImage
 
-.PHONY: all deps kernel tools vmlinux-h test unit-test guest-test demo clean
+.PHONY: all deps kernel tools man vmlinux-h test unit-test guest-test demo clean
 
-all: kernel tools
+all: kernel tools man
 
 # Installs what is missing from $(PACKAGES); as non-root, says what to run.
 deps:
@@ -32,6 +32,13 @@ kernel: deps
 tools: deps
 	$(MAKE) -C tools O=$(abspath $(BUILD))/tools
 
+# Man pages of the tools, formatted to text in $(BUILD)/man.
+man: deps
+	@mkdir -p $(BUILD)/man
+	@for page in docs/man/*.8; do \
+		groff -man -Tutf8 -ww $$page | col -b > $(BUILD)/man/$$(basename $$page .8).txt || exit 1; \
+	done; echo "man: $(BUILD)/man/*.txt (read one with: man -l docs/man/dax-top.8)"
+
 # bpf/vmlinux.h is checked in; regenerate it after a kernel change that
 # matters to the BPF programs.
 vmlinux-h: kernel
@@ -47,8 +54,7 @@ guest-test: deps kernel tools
 	tests/run --build $(BUILD) --guest
 
 demo: deps kernel tools
-	tests/vm/run-guest -t 900 $(KERNEL) $(BUILD)/demo tests/demo/demo.sh; \
-	status=$$?; cat $(BUILD)/demo/demo.log; exit $$status
+	tests/vm/run-guest -f -t 900 $(KERNEL) $(BUILD)/demo tests/demo/demo.sh
 
 clean:
 	rm -rf $(BUILD)/demo $(BUILD)/test-out
