@@ -17,6 +17,7 @@
 
 #include "dax_lat.h"
 #include "dax_lat.skel.h"
+#include "args.h"
 #include "attach.h"
 #include "filter.h"
 #include "hist.h"
@@ -84,9 +85,7 @@ static const char *const kind_names[DAX_NR_LAT_KINDS] = {
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	static int pos;
 	char *end;
-	long v;
 
 	switch (key) {
 	case 'T': env.timestamp = true; break;
@@ -108,15 +107,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid --linear step '%s': a positive number", arg);
 		break;
 	case ARGP_KEY_ARG:
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || v <= 0 || pos > 1)
-			argp_error(state, "invalid %s '%s': a positive number",
-				   pos ? "count" : "interval", arg);
-		if (pos++ == 0)
-			env.interval = v;
-		else
-			env.count = v;
+		dax_parse_interval_count(state, arg, &env.interval, &env.count);
 		break;
 	case ARGP_KEY_END:
 		if (env.per_process && env.per_inode)

@@ -17,6 +17,7 @@
 
 #include "dax_stat.h"
 #include "dax_stat.skel.h"
+#include "args.h"
 #include "attach.h"
 #include "hist.h"
 #include "json.h"
@@ -76,10 +77,6 @@ static const struct argp_option options[] = {
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	static int pos;
-	char *end;
-	long v;
-
 	switch (key) {
 	case 'T': env.timestamp = true; break;
 	case 'v': env.verbose = true; break;
@@ -89,15 +86,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_RAW: env.force_raw = true; break;
 	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
 	case ARGP_KEY_ARG:
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || v <= 0 || pos > 1)
-			argp_error(state, "invalid %s '%s': a positive number",
-				   pos ? "count" : "interval", arg);
-		if (pos++ == 0)
-			env.interval = v;
-		else
-			env.count = v;
+		dax_parse_interval_count(state, arg, &env.interval, &env.count);
 		break;
 	case ARGP_KEY_END:
 		if (env.json + env.prometheus > 1)

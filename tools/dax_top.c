@@ -19,6 +19,7 @@
 
 #include "dax_top.h"
 #include "dax_top.skel.h"
+#include "args.h"
 #include "attach.h"
 #include "filter.h"
 #include "inopath.h"
@@ -117,7 +118,6 @@ static int parse_count(const char *arg, long *v)
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	static int pos;
 	long v;
 
 	switch (key) {
@@ -145,13 +145,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid sort column '%s': setups, upgrades, removals, fault_waits, alloc_waits, wait_ms or max_wait_ms", arg);
 		break;
 	case ARGP_KEY_ARG:
-		if (parse_count(arg, &v) || pos > 1)
-			argp_error(state, "invalid %s '%s': a positive number",
-				   pos ? "count" : "interval", arg);
-		if (pos++ == 0)
-			env.interval = v;
-		else
-			env.count = v;
+		dax_parse_interval_count(state, arg, &env.interval, &env.count);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
