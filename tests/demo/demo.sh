@@ -21,24 +21,21 @@ load=$!
 timeout 60 grep -m 12 fuse_dax "$tracefs/trace_pipe" | cut -c1-180
 for e in "$tracefs"/events/fuse/fuse_dax_*; do echo 0 > "$e/enable"; done
 
-say "dax-stat, a line a second: FREE near 0 and removals keeping pace with setups mean the window is too small for this working set"
-"$tools/dax-stat" 1 &
+say "dax-stat every 2 s for the rest of the run: FREE near 0 and removals keeping pace with setups mean the window is too small for this working set"
+"$tools/dax-lat" -m > "$work/lat.txt" 2>&1 &
+lat=$!
+"$tools/dax-top" -b 3 1 > "$work/top.txt" 2>&1 &
+top=$!
+"$tools/dax-stat" 2 &
 stat=$!
 wait "$load"
-kill -INT "$stat"
-wait "$stat"
+kill -INT "$stat" "$lat"
+wait "$stat" "$lat" "$top"
 
-say "dax-lat over a second fio run: how long faults waited for a range, and what a FUSE_SETUPMAPPING round trip costs"
-"$tools/dax-lat" -m &
-lat=$!
-"$w/pressure.sh" /tmp/mnt
-kill -INT "$lat"
-wait "$lat"
-
-say "dax-top -b: who is using the window"
-"$tools/dax-top" -b 1 1 &
-"$w/pressure.sh" /tmp/mnt
-wait
+say "dax-lat over the same run: how long faults and reads waited for a range, and what a FUSE_SETUPMAPPING round trip costs here"
+cat "$work/lat.txt"
+say "dax-top -b over 3 s of it: who used the window"
+cat "$work/top.txt"
 stop_daxfsd /tmp/mnt
 say "daxfsd's own count of requests (ground truth for the tools)"
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print({k: v for k, v in d["requests"].items() if v})' "$daxfs_stats"

@@ -11,12 +11,12 @@ pids=()
 for i in 0 1; do
 	fio --name=mmap$i --ioengine=mmap --rw=randread --bs=4k --size=48M \
 	    --filename="$mnt/big.$i" --io_size=2M --randrepeat=1 --random_generator=lfsr \
-	    --output=/dev/null &
+	    --output=/dev/null --eta=never &
 	pids+=($!)
 done
 # reads map ranges read-only, writes to them then upgrade them
 fio --name=rw --ioengine=psync --rw=randrw --bs=64k --size=48M \
-    --filename="$mnt/big.2" --io_size=8M --output=/dev/null &
+    --filename="$mnt/big.2" --io_size=8M --output=/dev/null --eta=never &
 pids+=($!)
 for i in $(seq 0 $((ranges + 3))); do
 	cat "$mnt/small.$i" > /dev/null &
