@@ -24,7 +24,7 @@ for e in "$tracefs"/events/fuse/fuse_dax_*; do echo 0 > "$e/enable"; done
 say "dax-stat every 2 s for the rest of the run: FREE near 0 and removals keeping pace with setups mean the window is too small for this working set"
 "$tools/dax-lat" -m > "$work/lat.txt" 2>&1 &
 lat=$!
-"$tools/dax-top" -b 3 1 > "$work/top.txt" 2>&1 &
+"$tools/dax-top" -b 10 1 > "$work/top.txt" 2>&1 &
 top=$!
 "$tools/dax-stat" 2 &
 stat=$!
@@ -34,7 +34,7 @@ wait "$stat" "$lat" "$top"
 
 say "dax-lat over the same run: how long faults and reads waited for a range, and what a FUSE_SETUPMAPPING round trip costs here"
 cat "$work/lat.txt"
-say "dax-top -b over 3 s of it: who used the window"
+say "dax-top -b over 10 s of it: who used the window"
 cat "$work/top.txt"
 stop_daxfsd /tmp/mnt
 say "daxfsd's own count of requests (ground truth for the tools)"
