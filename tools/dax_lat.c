@@ -345,7 +345,6 @@ static void report(struct table *t)
 
 static int setup_bpf(void)
 {
-	int err;
 
 	skel = dax_lat_bpf__open();
 	if (!skel) {
@@ -361,18 +360,9 @@ static int setup_bpf(void)
 	skel->rodata->targ_per_process = env.per_process;
 	skel->rodata->targ_per_inode = env.per_inode;
 	skel->rodata->targ_linear_step = env.linear;
-	err = dax_lat_bpf__load(skel);
-	if (err) {
-		fprintf(stderr, "%s: cannot load the BPF programs: %s (try -v)\n", tool, strerror(-err));
+	if (dax_load_attach(tool, skel->skeleton, &env.filter,
+			    skel->maps.cgroup_map))
 		return -1;
-	}
-	if (dax_filter_apply(tool, &env.filter, skel->maps.cgroup_map))
-		return -1;
-	err = dax_lat_bpf__attach(skel);
-	if (err) {
-		fprintf(stderr, "%s: cannot attach to the fuse_dax tracepoints: %s (try -v)\n", tool, strerror(-err));
-		return -1;
-	}
 	return dax_drop_privileges(tool);
 }
 

@@ -535,16 +535,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	err = dax_choose_programs(tool, skel->obj, env.force_raw);
-	if (!err) {
-		err = dax_stat_bpf__load(skel);
-		if (err)
-			fprintf(stderr, "%s: cannot load the BPF programs: %s (try -v)\n", tool, strerror(-err));
-	}
-	if (!err) {
-		err = dax_stat_bpf__attach(skel);
-		if (err)
-			fprintf(stderr, "%s: cannot attach to the fuse_dax tracepoints: %s (try -v)\n", tool, strerror(-err));
-	}
+	if (!err)
+		err = dax_load_attach(tool, skel->skeleton, NULL, NULL);
 	if (!err && env.listen) {
 		http = metrics_http_start(tool, env.listen, render_metrics, NULL);
 		err = http ? 0 : -1;

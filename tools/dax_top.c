@@ -641,7 +641,6 @@ static void wait_interval(bool tty)
 
 static int setup_bpf(void)
 {
-	int err;
 
 	skel = dax_top_bpf__open();
 	if (!skel) {
@@ -654,18 +653,9 @@ static int setup_bpf(void)
 	skel->rodata->targ_tgid = env.filter.tgid;
 	skel->rodata->filter_cg = env.filter.cgroup != NULL;
 	skel->rodata->targ_per_inode = env.per_inode;
-	err = dax_top_bpf__load(skel);
-	if (err) {
-		fprintf(stderr, "%s: cannot load the BPF programs: %s (try -v)\n", tool, strerror(-err));
+	if (dax_load_attach(tool, skel->skeleton, &env.filter,
+			    skel->maps.cgroup_map))
 		return -1;
-	}
-	if (dax_filter_apply(tool, &env.filter, skel->maps.cgroup_map))
-		return -1;
-	err = dax_top_bpf__attach(skel);
-	if (err) {
-		fprintf(stderr, "%s: cannot attach to the fuse_dax tracepoints: %s (try -v)\n", tool, strerror(-err));
-		return -1;
-	}
 	return dax_drop_privileges(tool);
 }
 

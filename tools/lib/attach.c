@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 
+#include "filter.h"
+
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
 #endif
@@ -143,6 +145,27 @@ int dax_choose_programs(const char *tool, struct bpf_object *obj,
 
 		if (ends_with(name, raw ? "_btf" : "_raw"))
 			bpf_program__set_autoload(prog, false);
+	}
+	return 0;
+}
+
+int dax_load_attach(const char *tool, struct bpf_object_skeleton *skeleton,
+		    struct dax_filter *filter, struct bpf_map *cgroup_map)
+{
+	int err = bpf_object__load_skeleton(skeleton);
+
+	if (err) {
+		fprintf(stderr, "%s: cannot load the BPF programs: %s (try -v)\n",
+			tool, strerror(-err));
+		return -1;
+	}
+	if (filter && dax_filter_apply(tool, filter, cgroup_map))
+		return -1;
+	err = bpf_object__attach_skeleton(skeleton);
+	if (err) {
+		fprintf(stderr, "%s: cannot attach to the fuse_dax tracepoints: %s (try -v)\n",
+			tool, strerror(-err));
+		return -1;
 	}
 	return 0;
 }

@@ -21,6 +21,15 @@ int dax_preflight(const char *tool);
 int dax_choose_programs(const char *tool, struct bpf_object *obj,
 			bool force_raw);
 
+struct dax_filter;
+
+/*
+ * Load the skeleton (its rodata set), put the -c cgroup into cgroup_map
+ * when filter is given, attach; one line naming what failed otherwise.
+ */
+int dax_load_attach(const char *tool, struct bpf_object_skeleton *skeleton,
+		    struct dax_filter *filter, struct bpf_map *cgroup_map);
+
 /* The attach mode dax_choose_programs() picked: "tp_btf" or "raw_tp". */
 const char *dax_attach_mode(void);
 
