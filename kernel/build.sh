@@ -7,17 +7,32 @@
 # so make only rebuilds what the patches touch.  Nothing is done when the
 # key (source version, patches, config, this script, toolchain) is unchanged.
 #
-# Usage: kernel/build.sh BUILD_DIR
+# Two variants share the patched source, each with its own object tree
+# (make O=), so switching between them rebuilds nothing:
+#   default  base.config: the kernel of make test, make demo and make bench
+#   debug    base.config + debug.config (lockdep, KASAN, kmemleak, ...):
+#            make test-debug; its products go to BUILD_DIR/debug
+#
+# Usage: kernel/build.sh BUILD_DIR [default|debug]
 # Env:   DAXMON_KERNEL_CACHE  directory of built kernels shared between
 #                             checkouts on one machine (optional)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-out=$(mkdir -p "${1:-build}" && cd "${1:-build}" && pwd)
-tree=$out/linux
+top=$(mkdir -p "${1:-build}" && cd "${1:-build}" && pwd)
+variant=${2:-default}
+tree=$top/linux
 tarball=/usr/src/linux-source-6.12.tar.xz
 pkg=linux-source-6.12
-fragments=("$here/config/base.config" "$here/config/debug.config")
+case $variant in
+default) out=$top
+	 fragments=("$here/config/base.config") ;;
+debug)	 out=$top/debug
+	 fragments=("$here/config/base.config" "$here/config/debug.config") ;;
+*)	 echo "kernel/build.sh: unknown variant '$variant' (default or debug)" >&2; exit 2 ;;
+esac
+obj=$top/kobj-$variant
+mkdir -p "$out" "$obj"
 git=(git -C "$tree" -c user.name=daxmon -c user.email=daxmon@localhost
      -c advice.detachedHead=false -c gc.auto=0)
 
@@ -31,7 +46,7 @@ series() { grep -v -e '^#' -e '^$' "$here/patches/series" || true; }
 
 build_key() {
 	{
-		echo "$pkg $src_version"
+		echo "$pkg $src_version $variant"
 		cat "$0" "$here/check-config.sh" "${fragments[@]}" "$here/patches/series"
 		series | while read -r p; do cat "$here/patches/$p"; done
 		gcc --version | head -1
@@ -40,7 +55,7 @@ build_key() {
 }
 
 report() {
-	echo "kernel: $pkg $src_version ($(cat "$out/kernel.release")), $(series | wc -l) patch(es), key ${key:0:12}"
+	echo "kernel: $pkg $src_version ($(cat "$out/kernel.release")), $variant, $(series | wc -l) patch(es), key ${key:0:12}"
 	echo "kernel: $out/bzImage"
 }
 
@@ -62,11 +77,11 @@ fi
 
 unpack() {
 	echo "kernel: unpacking $tarball ($src_version)"
-	rm -rf "$tree" "$out/unpack"
-	mkdir -p "$out/unpack"
-	tar -C "$out/unpack" -xf "$tarball"
-	mv "$out/unpack/$pkg" "$tree"
-	rmdir "$out/unpack"
+	rm -rf "$tree" "$top/unpack"
+	mkdir -p "$top/unpack"
+	tar -C "$top/unpack" -xf "$tarball"
+	mv "$top/unpack/$pkg" "$tree"
+	rmdir "$top/unpack"
 	"${git[@]}" init -q
 	"${git[@]}" add -A -f  # Debian's tarball ignores "/*"
 	"${git[@]}" commit -q -m "$pkg $src_version"
@@ -90,18 +105,21 @@ if [ ${#patches[@]} -gt 0 ]; then
 	"${git[@]}" am -q --whitespace=nowarn "${patches[@]}" ||
 		die "series does not apply to $pkg $src_version (see 'git -C $tree am --show-current-patch')"
 fi
+# An object tree needs a clean source tree (older checkouts built in it).
+[ -f "$tree/.config" ] && make -C "$tree" -s mrproper
 
-make -C "$tree" -s tinyconfig
-"$tree/scripts/kconfig/merge_config.sh" -m -O "$tree" "$tree/.config" "${fragments[@]}" >/dev/null
-make -C "$tree" -s olddefconfig
+kmake=(make -C "$tree" O="$obj" -s LOCALVERSION=)
+"${kmake[@]}" tinyconfig
+"$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${fragments[@]}" >/dev/null
+"${kmake[@]}" olddefconfig
 
-"$here/check-config.sh" "$tree/.config" "${fragments[@]}" ||
+"$here/check-config.sh" "$obj/.config" "${fragments[@]}" ||
 	die "the kernel config is not what kernel/config asks for"
 
-echo "kernel: building bzImage with $(nproc) jobs"
-make -C "$tree" -s -j"$(nproc)" LOCALVERSION= bzImage
-cp "$tree/arch/x86/boot/bzImage" "$tree/vmlinux" "$out/"
-make -C "$tree" -s LOCALVERSION= kernelrelease > "$out/kernel.release"
+echo "kernel: building the $variant bzImage with $(nproc) jobs"
+"${kmake[@]}" -j"$(nproc)" bzImage
+cp "$obj/arch/x86/boot/bzImage" "$obj/vmlinux" "$out/"
+"${kmake[@]}" kernelrelease > "$out/kernel.release"
 echo "$key" > "$out/kernel.key"
 # The shared cache is a convenience: failing to fill it is not an error.
 if [ -n "$cache" ] && mkdir -p "$cache/$key.tmp" 2>/dev/null &&
