@@ -148,7 +148,8 @@ static __always_inline int wait_end(__u64 *ctx, __u32 kind)
 	struct dax_stat *s = stat_of(dev, ctx, POOL_ARG_WAIT);
 	__u64 ns = start_end(current_tid(), dev, kind, NULL);
 
-	if (!s)
+	/* a wait that began before we attached is not ours to end */
+	if (!s || !ns)
 		return 0;
 	if (kind == DAX_LAT_FAULT_WAIT) {
 		s->fault_waits_done++;
@@ -157,8 +158,7 @@ static __always_inline int wait_end(__u64 *ctx, __u32 kind)
 		s->alloc_waits_done++;
 		s->alloc_wait_ns += ns;
 	}
-	if (ns)
-		hist_add(dev, kind, ns);
+	hist_add(dev, kind, ns);
 	return 0;
 }
 

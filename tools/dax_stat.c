@@ -374,6 +374,15 @@ static void mount_labels(char *buf, size_t size, __u32 dev, const char *key,
 		prom_label(buf, size, key, value);
 }
 
+/*
+ * Waits begun and not yet ended.  A wait that began before the tool
+ * attached ends without a counted begin: never let that go below zero.
+ */
+static double in_progress(__u64 begun, __u64 ended)
+{
+	return begun > ended ? (double)(begun - ended) : 0;
+}
+
 static void prom_gauges(FILE *out, const struct snapshot *snap, int which)
 {
 	char labels[512];
@@ -382,8 +391,8 @@ static void prom_gauges(FILE *out, const struct snapshot *snap, int which)
 		const struct dax_stat *s = &snap->m[i].s;
 		double v[] = {
 			s->pool.nr_ranges, s->pool.nr_free, s->pool.nr_busy,
-			(double)(s->fault_waits - s->fault_waits_done),
-			(double)(s->alloc_waits - s->alloc_waits_done),
+			in_progress(s->fault_waits, s->fault_waits_done),
+			in_progress(s->alloc_waits, s->alloc_waits_done),
 		};
 
 		mount_labels(labels, sizeof(labels), snap->m[i].dev, NULL, NULL);

@@ -117,8 +117,9 @@ static void write_json(FILE *out)
 
 static void write_prom(FILE *out)
 {
-	static const __u64 slots[4] = { 1, 0, 3, 7 };
-	struct hist h = { slots, 4, 0 };
+	/* the empty bucket before the overflow slot is still written */
+	static const __u64 slots[5] = { 1, 0, 3, 0, 7 };
+	struct hist h = { slots, 5, 0 };
 	char labels[128] = "", m[64] = "";
 
 	prom_label(labels, sizeof(labels), "mount", "/mnt/a\"b\\\n");
@@ -158,6 +159,7 @@ int main(void)
 		"daxmon_wait_seconds_bucket{mount=\"/m\",le=\"0.000002\"} 1\n"
 		"daxmon_wait_seconds_bucket{mount=\"/m\",le=\"0.000004\"} 1\n"
 		"daxmon_wait_seconds_bucket{mount=\"/m\",le=\"0.000008\"} 4\n"
+		"daxmon_wait_seconds_bucket{mount=\"/m\",le=\"0.000016\"} 4\n"
 		"daxmon_wait_seconds_bucket{mount=\"/m\",le=\"+Inf\"} 11\n"
 		"daxmon_wait_seconds_sum{mount=\"/m\"} 0.0125\n"
 		"daxmon_wait_seconds_count{mount=\"/m\"} 11\n",

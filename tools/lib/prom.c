@@ -67,13 +67,13 @@ void prom_histogram(FILE *out, const char *name, const char *labels,
 {
 	char series[256], le[64], secs[32];
 	uint64_t cumulative = 0, total = hist_count(h);
-	int last = -1;
 
-	for (int i = 0; i < h->nslots - 1; i++)
-		if (h->slots[i])
-			last = i;
+	/*
+	 * Every bucket, empty or not: rate() needs a series to exist before
+	 * its first sample lands in it, or that sample is never counted.
+	 */
 	snprintf(series, sizeof(series), "%s_bucket", name);
-	for (int i = 0; i <= last; i++) {
+	for (int i = 0; i < h->nslots - 1; i++) {
 		cumulative += h->slots[i];
 		/* samples are whole units, so high + 1 bounds them */
 		format_seconds(secs, sizeof(secs),
