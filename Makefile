@@ -8,7 +8,8 @@ export DAXMON_KERNEL_CACHE
 
 KERNEL		:= $(BUILD)/bzImage
 
-.PHONY: all deps kernel tools man vmlinux-h test unit-test guest-test demo clean
+.PHONY: all deps kernel kernel-debug tools man vmlinux-h test unit-test \
+	guest-test test-debug bench demo clean install uninstall
 
 all: kernel tools man
 
@@ -28,6 +29,10 @@ deps:
 
 kernel: deps
 	kernel/build.sh $(BUILD)
+
+# The same patches with lockdep, KASAN, kmemleak and more (kernel/config/debug.config)
+kernel-debug: deps
+	kernel/build.sh $(BUILD) debug
 
 tools: deps
 	$(MAKE) -C tools O=$(abspath $(BUILD))/tools
@@ -53,8 +58,53 @@ unit-test: deps tools
 guest-test: deps kernel tools
 	tests/run --build $(BUILD) --guest
 
+# The guest tests on the debug kernel: any checker report fails the test
+# that caused it.  Too slow for CI; its last result is in docs/reliability.md.
+test-debug: deps kernel-debug tools
+	tests/run --build $(BUILD) --guest --kernel $(BUILD)/debug/bzImage
+
+# Writes docs/benchmarks.md, its plots and raw results (about 40 minutes);
+# tests/bench/run --quick is the smoke run make test does.
+bench: deps kernel tools
+	tests/bench/run --build $(BUILD)
+
 demo: deps kernel tools
 	tests/vm/run-guest -f -t 900 $(KERNEL) $(BUILD)/demo tests/demo/demo.sh
 
 clean:
 	rm -rf $(BUILD)/demo $(BUILD)/test-out
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the tools to sbin (they
+# need root: CAP_BPF and CAP_PERFMON), their man pages, the Prometheus
+# rules (with their promtool unit tests) and the Grafana dashboard.
+# daxfsd, the FUSE server that plays the VMM in the tests, goes to
+# $(PREFIX)/lib/daxmon: off PATH, as it is a test fixture, not a server
+# for production.  Needs the tools built, not the kernel.
+PREFIX		?= /usr/local
+INSTALL		?= install
+inst_sbin	= $(DESTDIR)$(PREFIX)/sbin
+inst_lib	= $(DESTDIR)$(PREFIX)/lib/daxmon
+inst_man	= $(DESTDIR)$(PREFIX)/share/man/man8
+inst_share	= $(DESTDIR)$(PREFIX)/share/daxmon
+INST_TOOLS	:= dax-stat dax-lat dax-top
+INST_MAN	:= $(notdir $(wildcard docs/man/*.8))
+INST_RULES	:= daxmon.rules.yml daxmon.rules.test.yml
+INST_DASH	:= daxmon.json
+
+install: tools
+	$(INSTALL) -d $(inst_sbin) $(inst_lib) $(inst_man) $(inst_share)/prometheus $(inst_share)/grafana
+	$(INSTALL) -m 755 $(addprefix $(BUILD)/tools/,$(INST_TOOLS)) $(inst_sbin)
+	$(INSTALL) -m 755 $(BUILD)/tools/daxfsd $(inst_lib)
+	$(INSTALL) -m 644 $(addprefix docs/man/,$(INST_MAN)) $(inst_man)
+	$(INSTALL) -m 644 $(addprefix docs/prometheus/,$(INST_RULES)) $(inst_share)/prometheus
+	$(INSTALL) -m 644 $(addprefix docs/grafana/,$(INST_DASH)) $(inst_share)/grafana
+
+# Removes what install put there, and the directories that are daxmon's
+# alone; sbin and man8 stay.
+uninstall:
+	rm -f $(addprefix $(inst_sbin)/,$(INST_TOOLS)) $(inst_lib)/daxfsd \
+		$(addprefix $(inst_man)/,$(INST_MAN)) \
+		$(addprefix $(inst_share)/prometheus/,$(INST_RULES)) \
+		$(addprefix $(inst_share)/grafana/,$(INST_DASH))
+	@for d in $(inst_lib) $(inst_share)/prometheus $(inst_share)/grafana $(inst_share); do \
+		[ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d" || exit 1; done

@@ -691,11 +691,10 @@ int main(int argc, char **argv)
 	before->when = mono_ns() / 1e9;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	dax_report_attached(tool, NULL);
 	if (tty) {
 		screen_open();
 		screen_draw(render_screen, NULL);
-	} else if (env.verbose) {
-		fprintf(stderr, "%s: attached with %s\n", tool, dax_attach_mode());
 	}
 	while (!exiting && env.count != 0) {
 		wait_interval(tty);

@@ -17,31 +17,51 @@ doc_events() { "$repo/tests/lib/doc-events" "$repo/docs/tracepoints.md"; }
 
 # start_tool OUT ERR COMMAND...: run a daxmon tool in the background and
 # return once it says on stderr that it is attached (or exited: then
-# tool_line is its last line, the error).  Its stderr keeps flowing to ERR.  Sets
-# tool_pid and tool_line.
-start_tool() {
-	local out=$1 err=$2 pipe ready
+# tool_line is its last line, the error).  Its stderr keeps flowing to
+# ERR.  Sets tool_pid and tool_line.
+start_tool() { start_watched ': attached \(' "$@"; }
+
+# start_ready REGEX LOG COMMAND...: the same for any program: stdout and
+# stderr both go to LOG, and the line matching REGEX may be on either.
+start_ready() {
+	local regex=$1 log=$2
 	shift 2
+	: > "$log"
+	start_watched "$regex" "$log" "$log" "$@"
+}
+
+# start_watched REGEX OUT ERR COMMAND...: COMMAND's stdout to OUT, its
+# stderr (or both, if OUT is ERR) read a line at a time until one matches
+# REGEX, then passed on to ERR.
+start_watched() {
+	local regex=$1 out=$2 err=$3 pipe ready fd last=exited
+	shift 3
 	pipe=$(mktemp -u /tmp/tool-err.XXXXXX)
 	ready=$(mktemp -u /tmp/tool-ready.XXXXXX)
 	mkfifo "$pipe" "$ready"
-	"$@" > "$out" 2> "$pipe" &
+	if [ "$out" = "$err" ]; then
+		"$@" > "$pipe" 2>&1 &
+	else
+		"$@" > "$out" 2> "$pipe" &
+	fi
 	tool_pid=$!
-	# pass stderr on; say when the attached line (or the end) comes
 	{
 		while IFS= read -r line; do
 			echo "$line"
-			case $line in *": attached ("*) break ;; esac
+			[[ $line =~ $regex ]] && break
+			last=$line
 		done
-		echo "${line:-exited}" > "$ready"
+		echo "${line:-$last}" > "$ready"
 		cat
 	} < "$pipe" >> "$err" &
-	IFS= read -r tool_line < "$ready"
+	# opened read-write so that the open does not wait for the writer
+	exec {fd}<> "$ready"
+	IFS= read -r -t 300 tool_line <&"$fd" || tool_line="nothing ready within 300 s"
+	exec {fd}<&-
 	rm -f "$pipe" "$ready"
-	case $tool_line in
-	*": attached ("*) return 0 ;;
-	*) echo "start_tool: $1: $tool_line"; return 1 ;;
-	esac
+	[[ $tool_line =~ $regex ]] && return 0
+	echo "start_tool: $1: $tool_line"
+	return 1
 }
 
 # stop_tool PID: ^C, as a user would, and wait for its last output.

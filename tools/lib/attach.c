@@ -177,11 +177,12 @@ const char *dax_attach_mode(void)
 
 void dax_report_attached(const char *tool, const char *what)
 {
-	if (what)
+	/* scripts wait for this line: every tool writes it, always */
+	fprintf(stderr, "%s: attached (%s)\n", tool, mode);
+	if (what) {
 		printf("%s (%s)... Hit Ctrl-C to end.\n", what, mode);
-	else
-		fprintf(stderr, "%s: attached (%s)\n", tool, mode);
-	fflush(stdout);
+		fflush(stdout);
+	}
 }
 
 int dax_drop_privileges(const char *tool)

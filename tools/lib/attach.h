@@ -34,10 +34,10 @@ int dax_load_attach(const char *tool, struct bpf_object_skeleton *skeleton,
 const char *dax_attach_mode(void);
 
 /*
- * Say that tracing runs: "what (tp_btf)... Hit Ctrl-C to end." on stdout
- * when what is given (the libbpf-tools way), else "tool: attached
- * (tp_btf)" on stderr, so that output meant for programs stays clean
- * and a script can wait for the line.
+ * Say that tracing runs: "tool: attached (tp_btf)" on stderr, always, so
+ * that a script can wait for it while output meant for programs stays
+ * clean; and "what (tp_btf)... Hit Ctrl-C to end." on stdout when what
+ * is given (the libbpf-tools way).
  */
 void dax_report_attached(const char *tool, const char *what);
 

@@ -1,0 +1,286 @@
+# make bench, in the guest: what watching the DAX pool costs with each
+# tracer, what the BPF programs cost per event, how fast and how big the
+# tools are at start, and how throughput falls off as the window shrinks.
+# Raw results only (CSV and JSON in $DAXMON_OUT); tests/bench/report
+# turns them into docs/benchmarks.md and the plots.
+#
+# BENCH_MODE=quick (from the kernel command line) runs every part once
+# and small: it proves the harness works, its numbers mean nothing.
+. "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/daxfs.sh"
+tools=$build/tools
+res=$work
+mode=${BENCH_MODE:-full}
+[ -n "${BENCH_XTRACE:-}" ] && set -x
+tmp=/tmp/bench
+mkdir -p "$tmp"
+
+if [ "$mode" = quick ]; then
+	reps=1 runtime=1
+	cost_workloads="randread mmap-randread"
+	cost_sizes="2"
+	cliff_patterns="seq-read rand-read"
+	cliff_fractions="0.25 1"
+else
+	reps=5 runtime=2
+	cost_workloads="randread randwrite mmap-randread seqread"
+	cost_sizes="2 4"
+	cliff_patterns="seq-read seq-write rand-read rand-write"
+	cliff_fractions="0.125 0.25 0.5 1 2"
+fi
+tracers="none tracefs dax-lat dax-top dax-stat bpftrace perf trace-cmd"
+window_mib=32		# /dev/pmem0: the window of the cost runs
+working_set_mib=32	# the cliff's file; its windows are other pmem regions
+perf=$(command -v perf)
+bt=$repo/tests/bench/dax-lat.bt
+bcc_tool=/usr/sbin/funclatency-bpfcc
+bcc_function=fuse_setup_one_mapping
+
+log() { echo "bench: $(date +%T) $*"; }
+now_ns() { date +%s%N; }
+
+# /dev/pmemN of SIZE MiB (run-guest -m makes one region of each size)
+pmem_of() {
+	local dev
+	for dev in /sys/block/pmem*; do
+		[ "$(cat "$dev/size")" = $(($1 * 2048)) ] && { echo "/dev/${dev##*/}"; return; }
+	done
+	fail "no pmem device of $1 MiB (run-guest -m)"
+}
+
+# fio_kib_s FILE RW ENGINE BS: run fio on FILE for $runtime seconds and
+# print its throughput in KiB/s.  The window starts empty each time:
+# dropping the inode cache evicts the file's mappings (reason evict).
+fio_kib_s() {
+	local file=$1 rw=$2 engine=$3 bs=$4 json
+	echo 2 > /proc/sys/vm/drop_caches
+	json=$(fio --name=bench --filename="$file" --rw="$rw" --ioengine="$engine" \
+		--bs="$bs" --time_based --runtime="$runtime" --norandommap \
+		--randrepeat=1 --invalidate=0 --output-format=json --eta=never) ||
+		fail "fio $rw on $file failed"
+	jq '.jobs[0].read.bw + .jobs[0].write.bw' <<<"$json"
+}
+
+# The cost workloads: fio arguments after FILE
+workload_args() {
+	case $1 in
+	randread)	echo randread psync 4k ;;
+	randwrite)	echo randwrite psync 4k ;;
+	mmap-randread)	echo randread mmap 4k ;;
+	seqread)	echo read psync 64k ;;
+	*) fail "unknown workload $1" ;;
+	esac
+}
+
+# The cliff patterns: through mmap, where faults wait for ranges
+pattern_args() {
+	case $1 in
+	seq-read)	echo read mmap 64k ;;
+	seq-write)	echo write mmap 64k ;;
+	rand-read)	echo randread mmap 4k ;;
+	rand-write)	echo randwrite mmap 4k ;;
+	*) fail "unknown pattern $1" ;;
+	esac
+}
+
+# stop_ready PID NAME [SIGNAL]: ^C (or SIGNAL), and wait for it to
+# finish cleanly: 0, or 128 + the signal as a shell would report it.
+# bcc's Python tools need SIGTERM: a background job of a script starts
+# with SIGINT ignored, and Python then never turns it into
+# KeyboardInterrupt.
+stop_ready() {
+	local rc=0 sig=${3:-INT}
+	kill -"$sig" "$1"
+	wait "$1" || rc=$?
+	[ $rc = 0 ] || [ $rc = $((128 + $(kill -l "$sig"))) ] ||
+		fail "$2 exited $rc on SIG$sig: $(tail -3 "$tmp/$2.log")"
+}
+
+# dax_events 0|1: the fuse_dax events of the top trace instance off/on
+dax_events() {
+	local e
+	for e in "$tracefs"/events/fuse/fuse_dax_*/enable; do echo "$1" > "$e"; done
+}
+
+# tracer_start NAME: attach NAME and return once it sees events.
+# tracer_stop: detach it, waiting for its last output.
+tracer_start() {
+	tracer=$1
+	tracer_pid=
+	scraper=
+	local log=$tmp/$tracer.log
+	case $tracer in
+	none) ;;
+	tracefs)
+		echo > "$tracefs/trace"
+		dax_events 1 ;;
+	dax-lat)
+		start_ready ': attached \(' "$log" "$tools/dax-lat" ;;
+	dax-top)
+		start_ready ': attached \(' "$log" "$tools/dax-top" -b 1 ;;
+	dax-stat)
+		start_ready ': attached \(' "$log" "$tools/dax-stat" --listen 127.0.0.1:9465
+		# a Prometheus scraping every second
+		while curl -sf -o /dev/null http://127.0.0.1:9465/metrics; do sleep 1; done &
+		scraper=$! ;;
+	bpftrace)
+		start_ready 'dax-lat.bt: attached' "$log" stdbuf -oL bpftrace "$bt" ;;
+	perf)
+		# events disabled until perf acknowledges "enable" on its
+		# control fifo: then it records
+		rm -f "$tmp/perf.ctl" "$tmp/perf.ack"
+		mkfifo "$tmp/perf.ctl" "$tmp/perf.ack"
+		"$perf" record -q -a -e 'fuse:fuse_dax_*' -o "$tmp/perf.data" -D -1 \
+			--control "fifo:$tmp/perf.ctl,$tmp/perf.ack" > "$log" 2>&1 &
+		tool_pid=$!
+		echo enable > "$tmp/perf.ctl"
+		read -r ack < "$tmp/perf.ack"
+		[ "$ack" = ack ] || fail "perf did not start: $(tail -3 "$log")" ;;
+	trace-cmd)
+		start_ready 'Hit Ctrl\^C to stop recording' "$log" \
+			stdbuf -oL trace-cmd record -e 'fuse:fuse_dax_*' -o "$tmp/trace.dat" ;;
+	*) fail "unknown tracer $tracer" ;;
+	esac
+	case $tracer in none|tracefs) ;; *) tracer_pid=$tool_pid ;; esac
+}
+
+tracer_stop() {
+	[ -n "$scraper" ] && { kill "$scraper"; wait "$scraper" 2>/dev/null; }
+	case $tracer in
+	none) ;;
+	tracefs) dax_events 0 ;;
+	*)	stop_ready "$tracer_pid" "$tracer" ;;
+	esac
+	rm -f "$tmp/perf.data" "$tmp/trace.dat"*
+}
+
+# Part 1: throughput of each workload under each tracer, in rounds; each
+# round visits the tracers in a rotated order so drift over the boot is
+# spread over all of them.
+bench_cost() {
+	local rep i n t w size rw engine bs kib order
+	echo "rep,tracer,workload,file_mib,window_mib,kib_per_s" > "$res/cost.csv"
+	set -- $tracers
+	n=$#
+	for rep in $(seq 1 $reps); do
+		order=()
+		for i in $(seq 0 $((n - 1))); do
+			order+=("$(echo $tracers | cut -d' ' -f$(( (i + rep - 1) % n + 1 )))")
+		done
+		for t in "${order[@]}"; do
+			log "cost round $rep: $t"
+			tracer_start "$t"
+			for w in $cost_workloads; do
+				read -r rw engine bs <<<"$(workload_args "$w")"
+				for size in $cost_sizes; do
+					kib=$(fio_kib_s "/tmp/mnt/cost.$size" "$rw" "$engine" "$bs")
+					echo "$rep,$t,$w,$((size * window_mib)),$window_mib,$kib" >> "$res/cost.csv"
+				done
+			done
+			tracer_stop
+		done
+	done
+}
+
+# Part 2: what each BPF program costs per run (kernel.bpf_stats_enabled),
+# for our tools and the bpftrace script, under the same workload.
+bench_per_event() {
+	local rep t rw engine bs
+	sysctl -qw kernel.bpf_stats_enabled=1
+	read -r rw engine bs <<<"$(workload_args mmap-randread)"
+	for rep in $(seq 1 $reps); do
+		for t in dax-lat dax-stat dax-top bpftrace; do
+			log "per-event round $rep: $t"
+			tracer_start "$t"
+			fio_kib_s "/tmp/mnt/cost.${cost_sizes##* }" "$rw" "$engine" "$bs" > /dev/null
+			bpftool prog show --json > "$res/progs.$t.$rep.json"
+			tracer_stop
+		done
+	done
+	sysctl -qw kernel.bpf_stats_enabled=0
+}
+
+# Part 3: time from exec to attached, and peak RSS after a workload, of
+# our tools and their bpftrace and bcc counterparts.
+bench_startup() {
+	local rep t start ms rss log rw engine bs
+	echo "rep,tool,attach_ms,peak_rss_kib" > "$res/startup.csv"
+	read -r rw engine bs <<<"$(workload_args mmap-randread)"
+	for rep in $(seq 1 $reps); do
+		for t in dax-lat dax-top dax-stat bpftrace bcc-funclatency; do
+			log "start-up round $rep: $t"
+			log=$tmp/$t.log
+			start=$(now_ns)
+			case $t in
+			dax-lat) start_ready ': attached \(' "$log" "$tools/dax-lat" ;;
+			dax-top) start_ready ': attached \(' "$log" "$tools/dax-top" -b 1 ;;
+			dax-stat) start_ready ': attached \(' "$log" "$tools/dax-stat" 1 ;;
+			bpftrace) start_ready 'dax-lat.bt: attached' "$log" stdbuf -oL bpftrace "$bt" ;;
+			bcc-funclatency)
+				start_ready '^Tracing ' "$log" env PYTHONUNBUFFERED=1 "$bcc_tool" "$bcc_function" ;;
+			esac || fail "$t did not attach"
+			ms=$(( ($(now_ns) - start) / 1000000 ))
+			fio_kib_s "/tmp/mnt/cost.${cost_sizes%% *}" "$rw" "$engine" "$bs" > /dev/null
+			rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$tool_pid/status")
+			if [ $t = bcc-funclatency ]; then
+				stop_ready "$tool_pid" "$t" TERM
+			else
+				stop_ready "$tool_pid" "$t"
+			fi
+			echo "$rep,$t,$ms,$rss" >> "$res/startup.csv"
+		done
+	done
+}
+
+# Part 4: the cliff.  One file of $working_set_mib, windows from 1/8 to 2x
+# of it (one pmem region each), every access pattern through mmap; a
+# fresh mount per run, dax-lat for the fault waits, the server's count of
+# SETUPMAPPING.
+bench_cliff() {
+	local rep f p win dev rw engine bs kib waits p99
+	echo "rep,pattern,window_mib,working_set_mib,kib_per_s,setupmappings,fault_waits,fault_wait_p99_us" > "$res/cliff.csv"
+	for rep in $(seq 1 $reps); do
+		for f in $cliff_fractions; do
+			win=$(awk -v f="$f" -v w=$working_set_mib 'BEGIN {print f * w}')
+			dev=$(pmem_of "$win")
+			for p in $cliff_patterns; do
+				log "cliff round $rep: $p, window $win MiB"
+				read -r rw engine bs <<<"$(pattern_args "$p")"
+				start_daxfsd /tmp/src /tmp/mnt --dax-dev "$dev" ||
+					fail "mount $dev: $(cat "$daxfs_err")"
+				start_ready ': attached \(' "$tmp/cliff-lat.log" "$tools/dax-lat" --json
+				kib=$(fio_kib_s /tmp/mnt/ws "$rw" "$engine" "$bs")
+				stop_ready "$tool_pid" cliff-lat
+				stop_daxfsd /tmp/mnt
+				read -r waits p99 < <(grep '^{' "$tmp/cliff-lat.log" | tail -1 |
+					jq -r '[.histograms[]? | select(.kind == "fault-wait")] |
+						"\(map(.count) | add // 0) \(map(.p99) | max // 0)"')
+				echo "$rep,$p,$win,$working_set_mib,$kib,$(stat_of SETUPMAPPING),$waits,$p99" >> "$res/cliff.csv"
+			done
+		done
+	done
+}
+
+log "mode $mode: $reps round(s), ${runtime} s per fio run, kernel $(uname -r)"
+[ -n "$perf" ] || fail "no perf (package linux-perf)"
+grep -qw "$bcc_function" /proc/kallsyms || fail "$bcc_function is not a kernel symbol (inlined?): pick another for bcc"
+mkdir -p /tmp/src
+for size in $cost_sizes; do make_file "/tmp/src/cost.$size" $((size * window_mib)); done
+make_file /tmp/src/ws $working_set_mib
+{
+	printf '{"mode": "%s", "reps": %d, "runtime_s": %d, ' "$mode" "$reps" "$runtime"
+	printf '"kernel": "%s", "guest_cpus": %d, ' "$(uname -r)" "$(nproc)"
+	printf '"fio": "%s", "bpftrace": "%s", "perf": "%s", "trace_cmd": "%s"}\n' \
+		"$(fio --version)" "$(bpftrace --version | cut -d' ' -f2)" \
+		"$("$perf" --version | cut -d' ' -f3)" "$(trace-cmd --version 2>&1 | awk 'NR == 1 {print $3}')"
+} > "$res/guest.json"
+
+start_daxfsd /tmp/src /tmp/mnt --dax-dev "$(pmem_of $window_mib)" || fail "mount: $(cat "$daxfs_err")"
+phase() { local s=$(now_ns); "$1"; echo "$1,$(( ($(now_ns) - s) / 1000000 ))" >> "$res/phases.csv"; }
+echo "phase,ms" > "$res/phases.csv"
+phase bench_cost
+phase bench_per_event
+phase bench_startup
+stop_daxfsd /tmp/mnt
+phase bench_cliff
+log done
