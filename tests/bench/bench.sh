@@ -233,33 +233,57 @@ bench_startup() {
 }
 
 # Part 4: the cliff.  One file of $working_set_mib, windows from 1/8 to 2x
-# of it (one pmem region each), every access pattern through mmap; a
-# fresh mount per run, dax-lat for the fault waits, the server's count of
-# SETUPMAPPING.
+# of it (one pmem region each, mounted once per round), every access
+# pattern through mmap.  Per run, from a trace instance that records the
+# setup and fault-wait events: the SETUPMAPPING count (the tests prove it
+# equals the server's) and the fault waits with their p99.
 bench_cliff() {
-	local rep f p win dev rw engine bs kib waits p99
+	local rep f p win dev rw engine bs kib inst=$tracefs/instances/bench-cliff
 	echo "rep,pattern,window_mib,working_set_mib,kib_per_s,setupmappings,fault_waits,fault_wait_p99_us" > "$res/cliff.csv"
+	mkdir "$inst"
+	echo 16384 > "$inst/buffer_size_kb"
+	for e in fuse_dax_setup_end fuse_dax_fault_wait_begin fuse_dax_fault_wait_end; do
+		echo 1 > "$inst/events/fuse/$e/enable"
+	done
 	for rep in $(seq 1 $reps); do
 		for f in $cliff_fractions; do
 			win=$(awk -v f="$f" -v w=$working_set_mib 'BEGIN {print f * w}')
 			dev=$(pmem_of "$win")
+			log "cliff round $rep: window $win MiB"
+			start_daxfsd /tmp/src /tmp/mnt --dax-dev "$dev" ||
+				fail "mount $dev: $(cat "$daxfs_err")"
 			for p in $cliff_patterns; do
-				log "cliff round $rep: $p, window $win MiB"
 				read -r rw engine bs <<<"$(pattern_args "$p")"
-				start_daxfsd /tmp/src /tmp/mnt --dax-dev "$dev" ||
-					fail "mount $dev: $(cat "$daxfs_err")"
-				start_ready ': attached \(' "$tmp/cliff-lat.log" "$tools/dax-lat" --json
+				echo 2 > /proc/sys/vm/drop_caches
+				echo > "$inst/trace"
 				kib=$(fio_kib_s /tmp/mnt/ws "$rw" "$engine" "$bs")
-				stop_ready "$tool_pid" cliff-lat
-				stop_daxfsd /tmp/mnt
-				read -r waits p99 < <(grep '^{' "$tmp/cliff-lat.log" | tail -1 |
-					jq -r '[.histograms[]? | select(.kind == "fault-wait")] |
-						"\(map(.count) | add // 0) \(map(.p99) | max // 0)"')
-				echo "$rep,$p,$win,$working_set_mib,$kib,$(stat_of SETUPMAPPING),$waits,$p99" >> "$res/cliff.csv"
+				echo "$rep,$p,$win,$working_set_mib,$kib,$(cliff_events < "$inst/trace")" >> "$res/cliff.csv"
 			done
+			stop_daxfsd /tmp/mnt
 		done
 	done
+	rmdir "$inst"
 }
+
+# cliff_events < TRACE: "setups,fault waits,fault-wait p99 in us".
+# Waits pair begin and end by task; durations sorted, p99 by rank.
+cliff_events() {
+	awk '
+	/ fuse_dax_setup_end: / { setups++ }
+	/ fuse_dax_fault_wait_(begin|end): / {
+		ts = $0; sub(/: fuse_dax_.*/, "", ts); n = split(ts, f, " "); ts = f[n]
+		if ($0 ~ /_begin: /) { begin[$1] = ts; next }
+		if ($1 in begin) { printf "%.0f\n", (ts - begin[$1]) * 1e6; delete begin[$1] }
+	}
+	END { printf "setups %d\n", setups }' | sort -n | awk '
+	/^setups / { setups = $2; next }
+	{ d[++n] = $1 }
+	END {
+		rank = int(n * 0.99); if (rank < n * 0.99) rank++
+		printf "%d,%d,%d", setups, n, n ? d[rank] : 0
+	}'
+}
+
 
 log "mode $mode: $reps round(s), ${runtime} s per fio run, kernel $(uname -r)"
 [ -n "$perf" ] || fail "no perf (package linux-perf)"
