@@ -61,6 +61,30 @@ fio_kib_s() {
 	jq '.jobs[0].read.bw + .jobs[0].write.bw' <<<"$json"
 }
 
+# fio_jobs POSTRUN JOB...: one fio process runs the jobs one after the
+# other (stonewall), which spares the seconds fio takes to start under
+# TCG; the window is emptied before the first.  JOB is
+# NAME:FILE:RW:ENGINE:BS; POSTRUN (or "") runs after each job with the
+# job's name.  Prints "NAME KiB/s" per job.
+fio_jobs() {
+	local post=$1 spec name file rw engine bs json
+	shift
+	{
+		printf '[global]\ntime_based\nruntime=%s\nnorandommap\nrandrepeat=1\n' "$runtime"
+		printf 'invalidate=0\nstonewall\n'
+		for spec in "$@"; do
+			IFS=: read -r name file rw engine bs <<<"$spec"
+			printf '[%s]\nfilename=%s\nrw=%s\nioengine=%s\nbs=%s\n' \
+				"$name" "$file" "$rw" "$engine" "$bs"
+			[ -z "$post" ] || printf 'exec_postrun=%s %s\n' "$post" "$name"
+		done
+	} > "$tmp/jobs.fio"
+	echo 2 > /proc/sys/vm/drop_caches
+	json=$(fio --output-format=json --eta=never "$tmp/jobs.fio") ||
+		fail "fio failed: $(tail -3 <<<"$json")"
+	jq -r '.jobs[] | "\(.jobname) \(.read.bw + .write.bw)"' <<<"$json"
+}
+
 # The cost workloads: fio arguments after FILE
 workload_args() {
 	case $1 in
@@ -158,7 +182,7 @@ tracer_stop() {
 # round visits the tracers in a rotated order so drift over the boot is
 # spread over all of them.
 bench_cost() {
-	local rep i n t w size rw engine bs kib order
+	local rep i n t w size rw engine bs kib order job jobs
 	echo "rep,tracer,workload,file_mib,window_mib,kib_per_s" > "$res/cost.csv"
 	set -- $tracers
 	n=$#
@@ -170,13 +194,17 @@ bench_cost() {
 		for t in "${order[@]}"; do
 			log "cost round $rep: $t"
 			tracer_start "$t"
+			jobs=()
 			for w in $cost_workloads; do
 				read -r rw engine bs <<<"$(workload_args "$w")"
 				for size in $cost_sizes; do
-					kib=$(fio_kib_s "/tmp/mnt/cost.$size" "$rw" "$engine" "$bs")
-					echo "$rep,$t,$w,$((size * window_mib)),$window_mib,$kib" >> "$res/cost.csv"
+					jobs+=("$w.$size:/tmp/mnt/cost.$size:$rw:$engine:$bs")
 				done
 			done
+			fio_jobs "" "${jobs[@]}" > "$tmp/fio.out"
+			while read -r job kib; do
+				echo "$rep,$t,${job%.*},$(( ${job##*.} * window_mib )),$window_mib,$kib" >> "$res/cost.csv"
+			done < "$tmp/fio.out"
 			tracer_stop
 		done
 	done
@@ -238,13 +266,17 @@ bench_startup() {
 # setup and fault-wait events: the SETUPMAPPING count (the tests prove it
 # equals the server's) and the fault waits with their p99.
 bench_cliff() {
-	local rep f p win dev rw engine bs kib inst=$tracefs/instances/bench-cliff
+	local rep f p win dev rw engine bs kib jobs inst=$tracefs/instances/bench-cliff
 	echo "rep,pattern,window_mib,working_set_mib,kib_per_s,setupmappings,fault_waits,fault_wait_p99_us" > "$res/cliff.csv"
 	mkdir "$inst"
 	echo 16384 > "$inst/buffer_size_kb"
 	for e in fuse_dax_setup_end fuse_dax_fault_wait_begin fuse_dax_fault_wait_end; do
 		echo 1 > "$inst/events/fuse/$e/enable"
 	done
+	# after each pattern: keep its events, start the next with none
+	printf '#!/bin/sh\ncat %s/trace > %s/trace.$1 && echo > %s/trace\n' \
+		"$inst" "$tmp" "$inst" > "$tmp/cliff-postrun"
+	chmod +x "$tmp/cliff-postrun"
 	for rep in $(seq 1 $reps); do
 		for f in $cliff_fractions; do
 			win=$(awk -v f="$f" -v w=$working_set_mib 'BEGIN {print f * w}')
@@ -252,13 +284,16 @@ bench_cliff() {
 			log "cliff round $rep: window $win MiB"
 			start_daxfsd /tmp/src /tmp/mnt --dax-dev "$dev" ||
 				fail "mount $dev: $(cat "$daxfs_err")"
+			jobs=()
 			for p in $cliff_patterns; do
 				read -r rw engine bs <<<"$(pattern_args "$p")"
-				echo 2 > /proc/sys/vm/drop_caches
-				echo > "$inst/trace"
-				kib=$(fio_kib_s /tmp/mnt/ws "$rw" "$engine" "$bs")
-				echo "$rep,$p,$win,$working_set_mib,$kib,$(cliff_events < "$inst/trace")" >> "$res/cliff.csv"
+				jobs+=("$p:/tmp/mnt/ws:$rw:$engine:$bs")
 			done
+			echo > "$inst/trace"
+			fio_jobs "$tmp/cliff-postrun" "${jobs[@]}" > "$tmp/fio.out"
+			while read -r p kib; do
+				echo "$rep,$p,$win,$working_set_mib,$kib,$(cliff_events < "$tmp/trace.$p")" >> "$res/cliff.csv"
+			done < "$tmp/fio.out"
 			stop_daxfsd /tmp/mnt
 		done
 	done
