@@ -80,9 +80,10 @@ fio_jobs() {
 		done
 	} > "$tmp/jobs.fio"
 	echo 2 > /proc/sys/vm/drop_caches
-	json=$(fio --output-format=json --eta=never "$tmp/jobs.fio") ||
-		fail "fio failed: $(tail -3 <<<"$json")"
-	jq -r '.jobs[] | "\(.jobname) \(.read.bw + .write.bw)"' <<<"$json"
+	# in $tmp: fio leaves each exec_postrun's output in NAME.postrun.txt
+	(cd "$tmp" && fio --output-format=json --output=fio.json --eta=never jobs.fio) ||
+		fail "fio failed: $(tail -3 "$tmp/fio.json")"
+	jq -r '.jobs[] | "\(.jobname) \(.read.bw + .write.bw)"' "$tmp/fio.json"
 }
 
 # The cost workloads: fio arguments after FILE
