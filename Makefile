@@ -9,7 +9,7 @@ export DAXMON_KERNEL_CACHE
 KERNEL		:= $(BUILD)/bzImage
 
 .PHONY: all deps kernel kernel-debug tools man vmlinux-h test unit-test \
-	guest-test test-debug bench demo clean install uninstall
+	guest-test test-debug bench bench-compare demo clean install uninstall
 
 all: kernel tools man
 
@@ -67,6 +67,13 @@ test-debug: deps kernel-debug tools
 # tests/bench/run --quick is the smoke run make test does.
 bench: deps kernel tools
 	tests/bench/run --build $(BUILD)
+
+# Which figures moved beyond their spread between two result sets; exit 1
+# on a regression.  make bench-compare NEW=build/other/results
+OLD		?= docs/benchmarks/results
+bench-compare:
+	@[ -n "$(NEW)" ] || { echo "usage: make bench-compare [OLD=DIR] NEW=DIR (results of tests/bench/run)" >&2; exit 2; }
+	tests/bench/compare --png $(BUILD)/bench-compare.png $(OLD) $(NEW)
 
 demo: deps kernel tools
 	tests/vm/run-guest -f -t 900 $(KERNEL) $(BUILD)/demo tests/demo/demo.sh
