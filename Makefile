@@ -61,7 +61,8 @@ guest-test: deps kernel tools
 # The guest tests on the debug kernel: any checker report fails the test
 # that caused it.  Too slow for CI; its last result is in docs/reliability.md.
 test-debug: deps kernel-debug tools
-	tests/run --build $(BUILD) --guest --kernel $(BUILD)/debug/bzImage
+	DAXMON_GUEST_TIMEOUT=7200 DAXMON_SCRIPT_TIMEOUT=1800 \
+		tests/run --build $(BUILD) --guest --kernel $(BUILD)/debug/bzImage
 
 # Writes docs/benchmarks.md, its plots and raw results (about 40 minutes);
 # tests/bench/run --quick is the smoke run make test does.
