@@ -13,6 +13,7 @@
 
 /* Written only while parsing options, before any worker thread starts. */
 static uint64_t delay_us[OPCODE_MAX];
+static enum bad_reply bad_setupmapping;
 
 static pthread_mutex_t stall_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t stall_cond = PTHREAD_COND_INITIALIZER;
@@ -63,6 +64,27 @@ int inject_parse_delay(const char *spec, char *msg, int msglen)
 	}
 	delay_us[op] = (uint64_t)us;
 	return 0;
+}
+
+int inject_parse_bad_reply(const char *kind)
+{
+	static const char *const names[] = {
+		[BAD_SHORT] = "short", [BAD_UNIQUE] = "unique",
+		[BAD_OVERSIZED] = "oversized", [BAD_ERROR] = "error",
+	};
+
+	for (int i = BAD_SHORT; i <= BAD_ERROR; i++) {
+		if (strcmp(kind, names[i]) == 0) {
+			bad_setupmapping = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+enum bad_reply inject_bad_reply(uint32_t opcode)
+{
+	return opcode == FUSE_SETUPMAPPING ? bad_setupmapping : BAD_NONE;
 }
 
 void inject_set_stall(bool on)

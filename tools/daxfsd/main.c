@@ -63,6 +63,11 @@ static void usage(FILE *f)
 "                       repeatable\n"
 "  --stall-removemapping  start with REMOVEMAPPING replies held back;\n"
 "                       SIGUSR2 toggles holding them (with or without this)\n"
+"  --bad-setupmapping KIND  answer every SETUPMAPPING wrongly: short (a\n"
+"                       truncated header first), unique (first under an\n"
+"                       unknown unique), oversized (unexpected payload:\n"
+"                       the kernel fails the request) or error (EIO);\n"
+"                       refused replies count as rejected_replies\n"
 "  --ready-fd N         write \"ready\\n\" to fd N once mounted, then close it\n"
 "  -o OPTS              extra mount options, appended as they are\n"
 "  -v                   log every request and reply to stderr\n"
@@ -79,8 +84,9 @@ static void usage(FILE *f)
 "options.\n"
 "\n"
 "Stats JSON: {\"requests\":{\"LOOKUP\":N,...,\"SETUPMAPPING\":N,\"REMOVEMAPPING\":N,\n"
-"...},\"removemapping_ranges\":N,\"writeback_bytes\":N,\"errors\":N}; errors\n"
-"counts error replies other than ENOENT and ENOSYS.\n"
+"...},\"removemapping_ranges\":N,\"writeback_bytes\":N,\"errors\":N,\n"
+"\"rejected_replies\":N}; errors counts error replies other than ENOENT and\n"
+"ENOSYS, and replies the kernel refused unasked.\n"
 "\n"
 "EXAMPLES\n"
 "  # Plain passthrough; wait for the mount without sleeping:\n"
@@ -128,6 +134,7 @@ enum {
 	OPT_STATS,
 	OPT_DELAY,
 	OPT_STALL,
+	OPT_BAD_SETUPMAPPING,
 	OPT_READY_FD,
 };
 
@@ -137,6 +144,7 @@ static const struct option long_options[] = {
 	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "delay", required_argument, NULL, OPT_DELAY },
 	{ "stall-removemapping", no_argument, NULL, OPT_STALL },
+	{ "bad-setupmapping", required_argument, NULL, OPT_BAD_SETUPMAPPING },
 	{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -168,6 +176,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_STALL:
 			o->stall = true;
+			break;
+		case OPT_BAD_SETUPMAPPING:
+			if (inject_parse_bad_reply(optarg) != 0)
+				bad_option("--bad-setupmapping wants short, unique, oversized or error; got '%s'", optarg);
 			break;
 		case OPT_READY_FD:
 			o->ready_fd = parse_int(optarg, 0, INT_MAX, "--ready-fd wants a file descriptor number, got '%s'");

@@ -36,12 +36,43 @@ static const char *name_of(uint32_t opcode)
 	return name ? name : "UNKNOWN";
 }
 
+/*
+ * A malformed reply of --bad-setupmapping, written before (or instead
+ * of) the real one.  Returns true if the kernel refused it with the
+ * errno it should: then the request is still waiting for its reply.
+ */
+static bool send_refused(struct req *r, enum bad_reply bad)
+{
+	struct fuse_out_header out = { .len = sizeof(out), .unique = r->in->unique };
+	int want = EINVAL;
+
+	if (bad == BAD_SHORT) {
+		out.len = sizeof(out) / 2;
+	} else {
+		out.unique ^= 1ull << 62;	/* no request has it */
+		want = ENOENT;
+	}
+	if (write(r->srv->devfd, &out, sizeof(out)) < 0 && errno == want) {
+		stats_count_rejected();
+		return true;
+	}
+	fprintf(stderr, "daxfsd: the kernel took a malformed reply to %s\n", name_of(r->in->opcode));
+	stats_count_error();
+	return false;
+}
+
 static void send_reply(struct req *r, int err, const struct iovec *payload, int n)
 {
+	static const char junk[64];
 	struct fuse_out_header out = { .error = -err, .unique = r->in->unique };
-	struct iovec iov[3];
+	enum bad_reply bad = inject_bad_reply(r->in->opcode);
+	struct iovec iov[4];
 	int cnt = 1;
 
+	if (bad == BAD_ERROR && !err) {
+		err = EIO;
+		out.error = -EIO;
+	}
 	iov[0].iov_base = &out;
 	iov[0].iov_len = sizeof(out);
 	out.len = sizeof(out);
@@ -49,7 +80,14 @@ static void send_reply(struct req *r, int err, const struct iovec *payload, int 
 		iov[cnt++] = payload[i];
 		out.len += (uint32_t)payload[i].iov_len;
 	}
+	if (bad == BAD_OVERSIZED && !err) {
+		iov[cnt].iov_base = (void *)junk;
+		iov[cnt++].iov_len = sizeof(junk);
+		out.len += sizeof(junk);
+	}
 	inject_before_reply(r->in->opcode);
+	if ((bad == BAD_SHORT || bad == BAD_UNIQUE) && !send_refused(r, bad))
+		return;
 	/* ENOENT and ENOSYS are ordinary answers (no such name, optional
 	 * operation not implemented), not failures worth counting. */
 	if (err && err != ENOENT && err != ENOSYS)
@@ -59,6 +97,14 @@ static void send_reply(struct req *r, int err, const struct iovec *payload, int 
 			name_of(r->in->opcode), (uint64_t)r->in->unique, -err,
 			err ? " " : "", err ? strerror(err) : "", out.len);
 	r->replied = true;
+	if (bad == BAD_OVERSIZED && !err) {
+		/* the kernel ends the request with EIO and refuses the write */
+		if (writev(r->srv->devfd, iov, cnt) < 0 && errno == EINVAL)
+			stats_count_rejected();
+		else
+			stats_count_error();
+		return;
+	}
 	if (writev(r->srv->devfd, iov, cnt) < 0 && errno != ENOENT) {
 		/* ENOENT: the kernel gave up on the request (interrupted). */
 		fprintf(stderr, "daxfsd: reply to %s: %s\n", name_of(r->in->opcode), strerror(errno));

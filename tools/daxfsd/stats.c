@@ -15,6 +15,7 @@ static atomic_uint_least64_t requests[OPCODE_MAX];
 static atomic_uint_least64_t unknown_requests;
 static atomic_uint_least64_t removemapping_ranges;
 static atomic_uint_least64_t errors;
+static atomic_uint_least64_t rejected;
 
 /* SIGUSR1 and the exit path may both write: one tmp file at a time. */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -30,6 +31,11 @@ void stats_count_request(uint32_t opcode)
 void stats_count_error(void)
 {
 	atomic_fetch_add(&errors, 1);
+}
+
+void stats_count_rejected(void)
+{
+	atomic_fetch_add(&rejected, 1);
 }
 
 void stats_add_removemapping_ranges(uint64_t n)
@@ -54,7 +60,8 @@ static void print_json(FILE *f, uint64_t writeback_bytes)
 	fprintf(f, "\"removemapping_ranges\":%" PRIu64 ",",
 		(uint64_t)atomic_load(&removemapping_ranges));
 	fprintf(f, "\"writeback_bytes\":%" PRIu64 ",", writeback_bytes);
-	fprintf(f, "\"errors\":%" PRIu64 "}\n", (uint64_t)atomic_load(&errors));
+	fprintf(f, "\"errors\":%" PRIu64 ",", (uint64_t)atomic_load(&errors));
+	fprintf(f, "\"rejected_replies\":%" PRIu64 "}\n", (uint64_t)atomic_load(&rejected));
 }
 
 int stats_write_json(const char *path, uint64_t writeback_bytes)

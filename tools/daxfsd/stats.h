@@ -1,7 +1,7 @@
 /*
  * Request counters, written as JSON for the tests and the demo:
  *   {"requests":{"LOOKUP":N,...},"removemapping_ranges":N,
- *    "writeback_bytes":N,"errors":N}
+ *    "writeback_bytes":N,"errors":N,"rejected_replies":N}
  * Counters are process-wide atomics so every worker thread can bump them
  * without a lock.
  */
@@ -15,6 +15,9 @@ void stats_count_request(uint32_t opcode);
 /* An error reply other than ENOENT and ENOSYS (the normal "no such name"
  * and "not implemented" answers), or a reply the kernel refused. */
 void stats_count_error(void);
+
+/* A malformed reply (--bad-setupmapping) the kernel refused, as it should. */
+void stats_count_rejected(void);
 
 /* REMOVEMAPPING: add the number of ranges one request names. */
 void stats_add_removemapping_ranges(uint64_t n);
