@@ -123,8 +123,10 @@ mapper=$!
 wait_event "$mapper" fuse_dax_setup_begin
 echo 1 > "/sys/fs/fuse/connections/$conn/abort"
 gone_within "$mapper" "an mmap reader after the abort"
+# fio ends either way: I/O needing the server fails, I/O to a range
+# already mapped goes on in the window until its runtime is up (what it
+# writes after the abort is lost with the server, as it would be)
 gone_within "$rw" "fio read/write after the abort"
-[ "$last_rc" != 0 ] || fail "fio finished cleanly on an aborted connection"
 wait "$daxfs_pid" 2>/dev/null
 teardown "an abort"
 check_kept "an abort"
