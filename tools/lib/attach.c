@@ -98,7 +98,11 @@ static bool btf_has_event(const char *event)
 	return found;
 }
 
-/* The tracepoint exists, whether or not BTF describes it. */
+/*
+ * The tracepoint exists, whether or not BTF describes it.  Its iterator
+ * is a function: listed even without CONFIG_KALLSYMS_ALL, which the
+ * __tracepoint_ data symbol needs.
+ */
 static bool kallsyms_has_event(const char *event)
 {
 	char line[256], want[128];
@@ -107,7 +111,7 @@ static bool kallsyms_has_event(const char *event)
 
 	if (!f)
 		return false;
-	snprintf(want, sizeof(want), " __tracepoint_%s", event);
+	snprintf(want, sizeof(want), " __traceiter_%s", event);
 	while (!found && fgets(line, sizeof(line), f)) {
 		char *end = strpbrk(line, "\t\n");
 
