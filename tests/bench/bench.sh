@@ -346,7 +346,7 @@ make_file /tmp/src/ws $working_set_mib
 	printf '"kernel": "%s", "guest_cpus": %d, ' "$(uname -r)" "$(nproc)"
 	printf '"fio": "%s", "bpftrace": "%s", "perf": "%s", "trace_cmd": "%s"}\n' \
 		"$(fio --version)" "$(bpftrace --version | cut -d' ' -f2)" \
-		"$("$perf" --version | cut -d' ' -f3)" "$(trace-cmd --version 2>&1 | awk 'NR == 1 {print $3}')"
+		"$("$perf" --version | cut -d' ' -f3)" "$(trace-cmd --version 2>&1 | awk '/version/ {print $3; exit}')"
 } > "$res/guest.json"
 
 start_daxfsd /tmp/src /tmp/mnt --dax-dev "$(pmem_of $window_mib)" || fail "mount: $(cat "$daxfs_err")"
