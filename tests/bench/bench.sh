@@ -48,17 +48,9 @@ pmem_of() {
 	fail "no pmem device of $1 MiB (run-guest -m)"
 }
 
-# fio_kib_s FILE RW ENGINE BS: run fio on FILE for $runtime seconds and
-# print its throughput in KiB/s.  The window starts empty each time:
-# dropping the inode cache evicts the file's mappings (reason evict).
+# fio_kib_s FILE RW ENGINE BS: one job of fio_jobs, its KiB/s
 fio_kib_s() {
-	local file=$1 rw=$2 engine=$3 bs=$4 json
-	echo 2 > /proc/sys/vm/drop_caches
-	json=$(fio --name=bench --filename="$file" --rw="$rw" --ioengine="$engine" \
-		--bs="$bs" --time_based --runtime="$runtime" --norandommap \
-		--randrepeat=1 --invalidate=0 --output-format=json --eta=never) ||
-		fail "fio $rw on $file failed"
-	jq '.jobs[0].read.bw + .jobs[0].write.bw' <<<"$json"
+	fio_jobs "" "job:$1:$2:$3:$4" > "$tmp/one.out" && cut -d' ' -f2 "$tmp/one.out"
 }
 
 # fio_jobs POSTRUN JOB...: one fio process runs the jobs one after the
@@ -145,6 +137,7 @@ tracer_start() {
 	tracer=$1
 	tracer_pid=
 	scraper=
+	stop_signal=INT
 	local log=$tmp/$tracer.log
 	case $tracer in
 	none) ;;
@@ -164,6 +157,9 @@ tracer_start() {
 		scraper=$! ;;
 	bpftrace)
 		start_ready 'dax-lat.bt: attached' "$log" stdbuf -oL bpftrace "$bt" ;;
+	bcc-funclatency)
+		start_ready '^Tracing ' "$log" env PYTHONUNBUFFERED=1 "$bcc_tool" "$bcc_function"
+		stop_signal=TERM ;;
 	perf)
 		# events disabled until perf acknowledges "enable" on its
 		# control fifo: then it records
@@ -179,7 +175,7 @@ tracer_start() {
 		start_ready 'Hit Ctrl\^C to stop recording' "$log" \
 			stdbuf -oL trace-cmd record -e 'fuse:fuse_dax_*' -o "$tmp/trace.dat" ;;
 	*) fail "unknown tracer $tracer" ;;
-	esac
+	esac || fail "$tracer did not attach"
 	case $tracer in none|tracefs) ;; *) tracer_pid=$tool_pid ;; esac
 }
 
@@ -188,7 +184,7 @@ tracer_stop() {
 	case $tracer in
 	none) ;;
 	tracefs) dax_events 0 ;;
-	*)	stop_ready "$tracer_pid" "$tracer" ;;
+	*)	stop_ready "$tracer_pid" "$tracer" "$stop_signal" ;;
 	esac
 	rm -f "$tmp/perf.data" "$tmp/trace.dat"*
 }
@@ -246,30 +242,18 @@ bench_per_event() {
 # Part 3: time from exec to attached, and peak RSS after a workload, of
 # our tools and their bpftrace and bcc counterparts.
 bench_startup() {
-	local rep t start ms rss log rw engine bs
+	local rep t start ms rss rw engine bs
 	echo "rep,tool,attach_ms,peak_rss_kib" > "$res/startup.csv"
 	read -r rw engine bs <<<"$(workload_args mmap-randread)"
 	for rep in $(seq 1 $reps); do
 		for t in dax-lat dax-top dax-stat bpftrace bcc-funclatency; do
 			log "start-up round $rep: $t"
-			log=$tmp/$t.log
 			start=$(now_ns)
-			case $t in
-			dax-lat) start_ready ': attached \(' "$log" "$tools/dax-lat" ;;
-			dax-top) start_ready ': attached \(' "$log" "$tools/dax-top" -b 1 ;;
-			dax-stat) start_ready ': attached \(' "$log" "$tools/dax-stat" 1 ;;
-			bpftrace) start_ready 'dax-lat.bt: attached' "$log" stdbuf -oL bpftrace "$bt" ;;
-			bcc-funclatency)
-				start_ready '^Tracing ' "$log" env PYTHONUNBUFFERED=1 "$bcc_tool" "$bcc_function" ;;
-			esac || fail "$t did not attach"
+			tracer_start "$t"
 			ms=$(( ($(now_ns) - start) / 1000000 ))
 			fio_kib_s "/tmp/mnt/cost.${cost_sizes%% *}" "$rw" "$engine" "$bs" > /dev/null
-			rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$tool_pid/status")
-			if [ $t = bcc-funclatency ]; then
-				stop_ready "$tool_pid" "$t" TERM
-			else
-				stop_ready "$tool_pid" "$t"
-			fi
+			rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$tracer_pid/status")
+			tracer_stop
 			echo "$rep,$t,$ms,$rss" >> "$res/startup.csv"
 		done
 	done

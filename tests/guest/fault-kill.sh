@@ -18,12 +18,6 @@ mkdir "$waits"
 echo 1 > "$waits/events/fuse/fuse_dax_fault_wait_begin/enable"
 echo 1 > "$waits/events/fuse/fuse_dax_fault_wait_end/enable"
 exec 7< "$waits/trace_pipe"
-# wait_for PID EVENT: read the trace until PID hits EVENT (a minute at
-# most); the line is left in $event_line.  Each event awaited is caused
-# after the previous one was read, so no read swallows the next.
-wait_for() {
-	event_line=$(timeout 60 grep -m1 -E -- "-$1 +\[[0-9]+\].* $2:" <&7)
-}
 # the server's stall is a toggle (SIGUSR2): let it go once, whoever asks
 release() {
 	[ -e "$work/released" ] && return
@@ -56,10 +50,10 @@ for p, m in maps:
 kill -USR2 "$daxfs_pid"		# hold REMOVEMAPPING replies
 toucher /tmp/mnt/f.{0..16} > "$work/victim.out" &
 victim=$!
-wait_for "$victim" fuse_dax_fault_wait_begin || fail "the victim never waited for a range"
+trace_wait 7 "-$victim" fuse_dax_fault_wait_begin || fail "the victim never waited for a range"
 toucher /tmp/mnt/f.{17..19} > "$work/survivor.out" &
 survivor=$!
-wait_for "$survivor" fuse_dax_fault_wait_begin || fail "the survivor never waited for a range"
+trace_wait 7 "-$survivor" fuse_dax_fault_wait_begin || fail "the survivor never waited for a range"
 echo "ok: two tasks wait for a range, the pool is empty and REMOVEMAPPING held"
 
 # A non-fatal signal does not end the wait: the waker skips a task in a
@@ -88,10 +82,10 @@ echo "victim gone ${took_ms} ms after SIGKILL"
 if [ "$took_ms" -gt $kill_limit_ms ]; then
 	fail "SIGKILL took ${took_ms} ms to end a fault wait (limit ${kill_limit_ms} ms): the wait is not killable"
 fi
-wait_for "$victim" fuse_dax_fault_wait_end || fail "no fault_wait_end for the killed victim"
-case $event_line in
+trace_wait 7 "-$victim" fuse_dax_fault_wait_end || fail "no fault_wait_end for the killed victim"
+case $trace_line in
 *" ret -512 "*) echo "ok: fault_wait_end reports the kill (ret -512, -ERESTARTSYS)" ;;
-*) fail "fault_wait_end of the killed victim: $event_line" ;;
+*) fail "fault_wait_end of the killed victim: $trace_line" ;;
 esac
 state=$(awk '{print $3}' "/proc/$survivor/stat")
 expect_eq "survivor still waiting after the victim died" D "$state"

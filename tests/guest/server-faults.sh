@@ -19,24 +19,7 @@ echo 1 > "$inst/events/fuse/fuse_dax_fault_wait_begin/enable"
 exec 7< "$inst/trace_pipe"
 trap 'exec 7<&-; rmdir "$inst" 2>/dev/null' EXIT
 
-# wait_event PID EVENT: until PID hits EVENT in the trace (60 s at most)
-wait_event() {
-	timeout 60 grep -m1 -qE -- "-$1 +\[[0-9]+\].* $2:" <&7 ||
-		fail "pid $1 never hit $2"
-}
 
-# toucher FILE...: fault in each file through a shared mapping
-toucher() {
-	exec python3 -c '
-import mmap, sys
-maps = []
-for p in sys.argv[1:]:
-    with open(p, "rb") as f:
-        m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)
-    m[0]
-    maps.append(m)
-' "$@"
-}
 
 # gone_within PID WHAT: PID exits within the limit; prints how it ended
 gone_within() {
@@ -83,9 +66,9 @@ teardown() {
 start_daxfsd /tmp/src /tmp/mnt --dax-dev /dev/pmem0 --delay setupmapping=5s ||
 	fail "mount: $(cat "$daxfs_err")"
 write_kept
-toucher /tmp/mnt/f.0 &
+touch_mapped /tmp/mnt/f.0 &
 victim=$!
-wait_event "$victim" fuse_dax_setup_begin
+trace_wait 7 "-$victim" fuse_dax_setup_begin || fail "pid $victim never hit fuse_dax_setup_begin"
 kill -KILL "$daxfs_pid"
 gone_within "$victim" "a fault waiting on SETUPMAPPING"
 [ "$last_rc" = 135 ] || fail "the fault should end in SIGBUS (exit 135), got $last_rc"
@@ -98,9 +81,9 @@ check_kept "a kill during SETUPMAPPING"
 start_daxfsd /tmp/src /tmp/mnt --dax-dev /dev/pmem0 --stall-removemapping ||
 	fail "mount: $(cat "$daxfs_err")"
 write_kept
-toucher /tmp/mnt/f.{0..19} &
+touch_mapped /tmp/mnt/f.{0..19} &
 victim=$!
-wait_event "$victim" fuse_dax_fault_wait_begin
+trace_wait 7 "-$victim" fuse_dax_fault_wait_begin || fail "pid $victim never hit fuse_dax_fault_wait_begin"
 kill -KILL "$daxfs_pid"
 gone_within "$victim" "a fault waiting for a range"
 wait "$daxfs_pid" 2>/dev/null
@@ -116,11 +99,11 @@ fio --name=rw --filename=/tmp/mnt/f.5 --rw=randrw --bs=4k --ioengine=psync \
     --time_based --runtime=60 --output=/dev/null --eta=never 7<&- &
 rw=$!
 # fio's job process (a child of $rw) maps its file: the load is on
-timeout 60 grep -m1 -qE -- "fio-[0-9]+ +\[[0-9]+\].* fuse_dax_setup_begin:" <&7 ||
+trace_wait 7 "fio-[0-9]+" fuse_dax_setup_begin ||
 	fail "fio never mapped its file"
-toucher /tmp/mnt/f.{0..4} /tmp/mnt/f.{6..19} &
+touch_mapped /tmp/mnt/f.{0..4} /tmp/mnt/f.{6..19} &
 mapper=$!
-wait_event "$mapper" fuse_dax_setup_begin
+trace_wait 7 "-$mapper" fuse_dax_setup_begin || fail "pid $mapper never hit fuse_dax_setup_begin"
 echo 1 > "/sys/fs/fuse/connections/$conn/abort"
 gone_within "$mapper" "an mmap reader after the abort"
 # fio ends either way: I/O needing the server fails, I/O to a range

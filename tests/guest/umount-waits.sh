@@ -18,19 +18,6 @@ echo 1 > "$inst/events/fuse/fuse_dax_fault_wait_begin/enable"
 exec 7< "$inst/trace_pipe"
 trap 'exec 7<&-; rmdir "$inst" 2>/dev/null' EXIT
 
-# toucher FILE...: map every file first, then fault each in: the
-# mappings outlive a lazy unmount, paths looked up after it would not
-toucher() {
-	exec python3 -c '
-import mmap, sys
-maps = []
-for p in sys.argv[1:]:
-    with open(p, "rb") as f:
-        maps.append(mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ))
-for m in maps:
-    m[0]
-' "$@"
-}
 
 # tools watching, started once: they must outlive the mounts
 start_tool "$work/stat.out" "$work/stat.err" "$tools/dax-stat" --json 1 || fail "dax-stat: $tool_line"
@@ -41,9 +28,9 @@ top_pid=$tool_pid
 # 1. umount -l with a fault asleep in the range wait
 start_daxfsd /tmp/src /tmp/mnt --dax-dev /dev/pmem0 --stall-removemapping ||
 	fail "mount: $(cat "$daxfs_err")"
-toucher /tmp/mnt/f.{0..19} 7<&- &
+touch_mapped /tmp/mnt/f.{0..19} 7<&- &
 victim=$!
-timeout 60 grep -m1 -qE -- "-$victim +\[[0-9]+\].* fuse_dax_fault_wait_begin:" <&7 ||
+trace_wait 7 "-$victim" fuse_dax_fault_wait_begin ||
 	fail "the toucher never waited for a range"
 umount -l /tmp/mnt || fail "umount -l with a fault waiting"
 ! grep -q ' /tmp/mnt ' /proc/mounts || fail "/tmp/mnt still in the mount table after umount -l"

@@ -43,3 +43,19 @@ print(d["requests"][sys.argv[2]] if sys.argv[2] in d["requests"] else d[sys.argv
 make_file() {
 	dd if=/dev/urandom of="$1" bs=1M count="$2" status=none
 }
+
+# touch_mapped FILE...: map every file read-only, then fault each in.
+# exec: the background job is python itself, so its pid is the one the
+# trace shows and a kill reaches; mapping first keeps the files reachable
+# after a lazy unmount.
+touch_mapped() {
+	exec python3 -c '
+import mmap, sys
+maps = []
+for p in sys.argv[1:]:
+    with open(p, "rb") as f:
+        maps.append(mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ))
+for m in maps:
+    m[0]
+' "$@"
+}

@@ -15,6 +15,14 @@ expect_eq() {	# what expected seen
 # "EVENT FIELD..." lines for every event docs/tracepoints.md names.
 doc_events() { "$repo/tests/lib/doc-events" "$repo/docs/tracepoints.md"; }
 
+# trace_wait FD TASK EVENT: read the trace pipe open on FD until a task
+# matching TASK ("-PID", or "fio-[0-9]+") hits EVENT, a minute at most.
+# The line is left in trace_line.  grep reads ahead, so await only
+# events caused after the previous one was read.
+trace_wait() {
+	trace_line=$(timeout 60 grep -m1 -E -- "$2 +\[[0-9]+\].* $3:" <&"$1")
+}
+
 # start_tool OUT ERR COMMAND...: run a daxmon tool in the background and
 # return once it says on stderr that it is attached (or exited: then
 # tool_line is its last line, the error).  Its stderr keeps flowing to
