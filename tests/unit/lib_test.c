@@ -6,6 +6,7 @@
 
 #include "hist.h"
 #include "json.h"
+#include "mounts.h"
 #include "prom.h"
 
 static int failures;
@@ -132,6 +133,21 @@ static void write_prom(FILE *out)
 	prom_histogram(out, "daxmon_wait_seconds", m, &h, 1000, 0.0125);
 }
 
+/* mountinfo: the mount point of the device asked for, \ooo unescaped */
+static void write_mount(FILE *out)
+{
+	static const char info[] =
+		"36 35 98:0 / /mnt1 rw - ext3 /dev/root rw\n"
+		"101 30 0:42 / /tmp/a\\040dir\\134x\\9 rw - fuse /dev/fuse rw\n";
+	FILE *f = fmemopen((void *)info, sizeof(info) - 1, "r");
+	char name[64];
+
+	fprintf(out, "%d %s\n", dax_mountinfo_find(f, "0:42", name, sizeof(name)), name);
+	rewind(f);
+	fprintf(out, "%d\n", dax_mountinfo_find(f, "0:4", name, sizeof(name)));
+	fclose(f);
+}
+
 int main(void)
 {
 	test_slots();
@@ -164,6 +180,7 @@ int main(void)
 		"daxmon_wait_seconds_sum{mount=\"/m\"} 0.0125\n"
 		"daxmon_wait_seconds_count{mount=\"/m\"} 11\n",
 		write_prom);
+	expect_output("mountinfo", "1 /tmp/a dir\\x\\9\n0\n", write_mount);
 	printf("%s\n", failures ? "lib_test: FAILED" : "lib_test: all checks passed");
 	return failures != 0;
 }

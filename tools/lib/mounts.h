@@ -3,8 +3,10 @@
 #ifndef DAXMON_MOUNTS_H
 #define DAXMON_MOUNTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The kernel's dev_t: 12 bits of major, 20 of minor. */
 #define KDEV_MAJOR(dev)	((unsigned int)((dev) >> 20))
@@ -12,5 +14,8 @@
 
 /* Mount point of dev from /proc/self/mountinfo, else "major:minor". */
 const char *dax_mount_name(uint32_t dev, char *buf, size_t size);
+
+/* Mount point (unescaped) of devno, "major:minor", in a mountinfo stream. */
+bool dax_mountinfo_find(FILE *f, const char *devno, char *buf, size_t size);
 
 #endif
