@@ -162,35 +162,12 @@ static __always_inline int wait_end(__u64 *ctx, __u32 kind)
 	return 0;
 }
 
-static __always_inline int on_fault_wait_begin(__u64 *ctx)
-{
-	return wait_begin(ctx, DAX_LAT_FAULT_WAIT);
-}
-
-static __always_inline int on_fault_wait_end(__u64 *ctx)
-{
-	return wait_end(ctx, DAX_LAT_FAULT_WAIT);
-}
-
-static __always_inline int on_alloc_wait_begin(__u64 *ctx)
-{
-	return wait_begin(ctx, DAX_LAT_ALLOC_WAIT);
-}
-
-static __always_inline int on_alloc_wait_end(__u64 *ctx)
-{
-	return wait_end(ctx, DAX_LAT_ALLOC_WAIT);
-}
-
 DAX_PROGRAMS(fuse_dax_setup_begin, on_setup_begin)
 DAX_PROGRAMS(fuse_dax_setup_end, on_setup_end)
 DAX_PROGRAMS(fuse_dax_remove_begin, on_remove_begin)
 DAX_PROGRAMS(fuse_dax_remove_end, on_remove_end)
 DAX_PROGRAMS(fuse_dax_reclaim_begin, on_reclaim_begin)
 DAX_PROGRAMS(fuse_dax_reclaim_end, on_reclaim_end)
-DAX_PROGRAMS(fuse_dax_fault_wait_begin, on_fault_wait_begin)
-DAX_PROGRAMS(fuse_dax_fault_wait_end, on_fault_wait_end)
-DAX_PROGRAMS(fuse_dax_alloc_wait_begin, on_alloc_wait_begin)
-DAX_PROGRAMS(fuse_dax_alloc_wait_end, on_alloc_wait_end)
+DAX_WAIT_PROGRAMS(wait_begin, wait_end)
 
 char LICENSE[] SEC("license") = "GPL";

@@ -30,6 +30,22 @@ struct {
 	__type(value, struct dax_start);
 } starts SEC(".maps");
 
+/* Never silent: what could not be counted (see enum dax_drop). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DAX_NR_DROPS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+static __always_inline void count_drop(__u32 cause)
+{
+	__u64 *n = bpf_map_lookup_elem(&drops, &cause);
+
+	if (n)
+		(*n)++;
+}
+
 /* True if the current task is outside the -p/-c filter. */
 static __always_inline bool task_filtered(void)
 {
@@ -88,7 +104,8 @@ static __always_inline void start_begin(__u64 id, __u32 dev, __u32 kind,
 		.tgid = bpf_get_current_pid_tgid() >> 32,
 	};
 
-	bpf_map_update_elem(&starts, &key, &start, BPF_ANY);
+	if (bpf_map_update_elem(&starts, &key, &start, BPF_ANY))
+		count_drop(DAX_DROP_INFLIGHT_FULL);
 }
 
 /*
@@ -128,7 +145,24 @@ int event##_btf(__u64 *ctx) { return handler(ctx); }			\
 SEC("raw_tp/" #event)							\
 int event##_raw(__u64 *ctx) { return handler(ctx); }
 
-/* Lookup-or-create for the per-CPU maps of counters and histograms. */
+/* The same for a handler that also takes arg. */
+#define DAX_PROGRAMS_ARG(event, handler, arg)				\
+SEC("tp_btf/" #event)							\
+int event##_btf(__u64 *ctx) { return handler(ctx, arg); }		\
+SEC("raw_tp/" #event)							\
+int event##_raw(__u64 *ctx) { return handler(ctx, arg); }
+
+/* Fault and allocation waits share their handlers, told apart by kind. */
+#define DAX_WAIT_PROGRAMS(begin, end)					\
+DAX_PROGRAMS_ARG(fuse_dax_fault_wait_begin, begin, DAX_LAT_FAULT_WAIT)	\
+DAX_PROGRAMS_ARG(fuse_dax_fault_wait_end, end, DAX_LAT_FAULT_WAIT)	\
+DAX_PROGRAMS_ARG(fuse_dax_alloc_wait_begin, begin, DAX_LAT_ALLOC_WAIT)	\
+DAX_PROGRAMS_ARG(fuse_dax_alloc_wait_end, end, DAX_LAT_ALLOC_WAIT)
+
+/*
+ * Lookup-or-create for the per-CPU maps of counters and histograms; a
+ * full map is counted as a drop.
+ */
 static __always_inline void *map_get(void *map, const void *key,
 				     const void *zero)
 {
@@ -137,7 +171,10 @@ static __always_inline void *map_get(void *map, const void *key,
 	if (value)
 		return value;
 	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(map, key);
+	value = bpf_map_lookup_elem(map, key);
+	if (!value)
+		count_drop(DAX_DROP_TABLE_FULL);
+	return value;
 }
 
 /* floor(log2(v)), 0 for 0 and 1: the slot of tools/lib/hist.c */

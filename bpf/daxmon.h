@@ -25,6 +25,13 @@ enum dax_lat_kind {
 	DAX_NR_LAT_KINDS,
 };
 
+/* Updates a tool could not make, by cause: the slots of its drops map. */
+enum dax_drop {
+	DAX_DROP_TABLE_FULL,		/* a counter or histogram table is full */
+	DAX_DROP_INFLIGHT_FULL,		/* too many begins waiting for their end */
+	DAX_NR_DROPS,
+};
+
 struct dax_hist {
 	__u64 slots[DAX_HIST_SLOTS];
 	__u64 sum_ns;		/* exact total of the samples */

@@ -19,6 +19,7 @@
 #include "dax_lat.skel.h"
 #include "args.h"
 #include "attach.h"
+#include "drops.h"
 #include "filter.h"
 #include "hist.h"
 #include "json.h"
@@ -37,6 +38,7 @@ static struct env {
 	bool force_raw;
 	bool verbose;
 	unsigned long long linear;
+	unsigned int max_entries;	/* 0: the map's own size */
 	struct dax_filter filter;
 } env = { .interval = 99999999, .count = -1 };
 
@@ -46,7 +48,7 @@ static const char doc[] =
 "Summarize DAX range pool latencies as histograms.\n"
 "\n"
 "USAGE: dax-lat [-T] [-m] [--linear STEP] [-p PID | -c CGROUP] [-P | -I]\n"
-"               [--json] [interval] [count]\n"
+"               [--max-entries N] [--json] [interval] [count]\n"
 "\n"
 "fault-wait   page fault asleep until a range is free\n"
 "alloc-wait   read/write asleep until a range is free\n"
@@ -62,7 +64,7 @@ static const char doc[] =
 "    dax-lat -c /sys/fs/cgroup/db.slice -I   # one cgroup, per inode\n"
 "    dax-lat --json 1 10    # one JSON object per second\n";
 
-enum { OPT_JSON = 1000, OPT_LINEAR, OPT_RAW };
+enum { OPT_JSON = 1000, OPT_LINEAR, OPT_RAW, OPT_MAX_ENTRIES };
 
 static const struct argp_option options[] = {
 	{ "timestamp", 'T', NULL, 0, "Print a time before each interval", 0 },
@@ -72,6 +74,7 @@ static const struct argp_option options[] = {
 	{ "cgroup", 'c', "CGROUP_PATH", 0, "Only tasks in this cgroup (v2)", 0 },
 	{ "pids", 'P', NULL, 0, "A histogram per process", 0 },
 	{ "inodes", 'I', NULL, 0, "A histogram per inode", 0 },
+	{ "max-entries", OPT_MAX_ENTRIES, "N", 0, "Histograms kept at most (default 10240)", 0 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per interval", 0 },
 	{ "raw-tp", OPT_RAW, NULL, 0, "Attach with raw_tp even if tp_btf works", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },
@@ -106,6 +109,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (errno || *end || !env.linear)
 			argp_error(state, "invalid --linear step '%s': a positive number", arg);
 		break;
+	case OPT_MAX_ENTRIES:
+		dax_parse_max_entries(state, arg, &env.max_entries);
+		break;
 	case ARGP_KEY_ARG:
 		dax_parse_interval_count(state, arg, &env.interval, &env.count);
 		break;
@@ -118,6 +124,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	}
 	return 0;
 }
+
+static const struct argp argp = {
+	.options = options, .parser = parse_arg,
+	.args_doc = "[interval] [count]", .doc = doc,
+};
 
 struct entry {
 	struct dax_lat_key key;
@@ -306,7 +317,7 @@ static void print_json(struct json *j, const struct entry *e)
 	json_object_end(j);
 }
 
-static void report(struct table *t)
+static void report(struct table *t, __u64 dropped)
 {
 	struct json j;
 	char when[16];
@@ -320,6 +331,8 @@ static void report(struct table *t)
 		json_i64(&j, now);
 		json_key(&j, "unit");
 		json_string(&j, unit());
+		json_key(&j, "dropped");
+		json_u64(&j, dropped);
 		json_key(&j, "histograms");
 		json_array_begin(&j);
 	} else if (env.timestamp) {
@@ -360,7 +373,8 @@ static int setup_bpf(void)
 	skel->rodata->targ_per_process = env.per_process;
 	skel->rodata->targ_per_inode = env.per_inode;
 	skel->rodata->targ_linear_step = env.linear;
-	if (dax_load_attach(tool, skel->skeleton, &env.filter,
+	if (dax_size_table(tool, skel->maps.hists, env.max_entries) ||
+	    dax_load_attach(tool, skel->skeleton, &env.filter,
 			    skel->maps.cgroup_map))
 		return -1;
 	return dax_drop_privileges(tool);
@@ -368,8 +382,8 @@ static int setup_bpf(void)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_arg, "[interval] [count]", doc, NULL, NULL, NULL };
 	struct table now = {}, before = {}, delta = {}, tmp;
+	struct dax_drops drops = {};
 	int err = 0;
 
 	env.filter.cgroup_fd = -1;
@@ -389,11 +403,14 @@ int main(int argc, char **argv)
 
 		/* a signal ends the sleep: report what came so far */
 		nanosleep(&ts, NULL);
-		err = read_table(&now) ?: table_copy(&delta, &now);
+		err = read_table(&now) ?: table_copy(&delta, &now) ?:
+		      dax_drops_read(skel->maps.drops, &drops);
 		if (err)
 			break;
 		subtract(&delta, &before);
-		report(&delta);
+		/* samples lost in this interval: in JSON, and on stderr */
+		report(&delta, dax_drops_unreported(&drops));
+		dax_drops_report(tool, &drops, "raise --max-entries");
 		tmp = before;
 		before = now;
 		now = tmp;

@@ -19,6 +19,7 @@
 #include "dax_stat.skel.h"
 #include "args.h"
 #include "attach.h"
+#include "drops.h"
 #include "hist.h"
 #include "json.h"
 #include "mounts.h"
@@ -98,6 +99,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+static const struct argp argp = {
+	.options = options, .parser = parse_arg,
+	.args_doc = "[interval] [count]", .doc = doc,
+};
+
 struct mount_stat {
 	__u32 dev;
 	struct dax_stat s;
@@ -107,6 +113,7 @@ struct mount_stat {
 struct snapshot {
 	int n;
 	struct mount_stat m[MAX_MOUNTS];
+	struct dax_drops drops;		/* n only: since attach */
 };
 
 static struct dax_stat_bpf *skel;
@@ -162,6 +169,9 @@ static int read_snapshot(struct snapshot *snap)
 		err = -ENOMEM;
 		goto out;
 	}
+	err = dax_drops_read(skel->maps.drops, &snap->drops);
+	if (err)
+		goto out;
 	fd = bpf_map__fd(skel->maps.stats);
 	while (!bpf_map_get_next_key(fd, prev, &dev)) {
 		struct mount_stat *m = find_mount(snap, dev);
@@ -255,6 +265,19 @@ static void json_counts(struct json *j, const char *key, __u64 a, __u64 b,
 	json_object_end(j);
 }
 
+/* Updates the BPF side could not make in this interval. */
+static __u64 dropped_since(const struct snapshot *now,
+			   const struct snapshot *before)
+{
+	struct dax_drops d = { .reported = { 0 } };
+
+	for (int i = 0; i < DAX_NR_DROPS; i++) {
+		d.n[i] = now->drops.n[i];
+		d.reported[i] = before->drops.n[i];
+	}
+	return dax_drops_unreported(&d);
+}
+
 static void print_json(struct snapshot *now, struct snapshot *before)
 {
 	char name[256], devno[32];
@@ -266,6 +289,8 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 	json_i64(&j, time(NULL));
 	json_key(&j, "interval_s");
 	json_i64(&j, env.interval);
+	json_key(&j, "dropped");
+	json_u64(&j, dropped_since(now, before));
 	json_key(&j, "mounts");
 	json_array_begin(&j);
 	for (int i = 0; i < now->n; i++) {
@@ -450,6 +475,24 @@ static void prom_histograms(FILE *out, const struct snapshot *snap, int which)
 	}
 }
 
+static void prom_drops(FILE *out, const struct snapshot *snap)
+{
+	static const char *const causes[DAX_NR_DROPS] = {
+		[DAX_DROP_TABLE_FULL] = "table_full",
+		[DAX_DROP_INFLIGHT_FULL] = "inflight_full",
+	};
+	char labels[64];
+
+	prom_family(out, "daxmon_dropped_updates_total", "counter",
+		    "Updates of dax-stat's BPF tables that could not be made, by cause.");
+	for (int i = 0; i < DAX_NR_DROPS; i++) {
+		labels[0] = '\0';
+		prom_label(labels, sizeof(labels), "cause", causes[i]);
+		prom_sample(out, "daxmon_dropped_updates_total", labels,
+			    snap->drops.n[i]);
+	}
+}
+
 /* The whole exposition: every family once, every mount in it. */
 static void write_prometheus(FILE *out, const struct snapshot *snap)
 {
@@ -468,6 +511,7 @@ static void write_prometheus(FILE *out, const struct snapshot *snap)
 				    histograms[i].help);
 		prom_histograms(out, snap, i);
 	}
+	prom_drops(out, snap);
 }
 
 /* node_exporter's textfile collector must never see half a file. */
@@ -526,9 +570,9 @@ static int report(struct snapshot *now, struct snapshot *before)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_arg, "[interval] [count]", doc, NULL, NULL, NULL };
 	struct snapshot *now = NULL, *before = NULL, *tmp;
 	struct metrics_http *http = NULL;
+	struct dax_drops told = {};
 	int err;
 
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
@@ -574,6 +618,8 @@ int main(int argc, char **argv)
 			err = report(now, before);
 		if (err)
 			break;
+		memcpy(told.n, now->drops.n, sizeof(told.n));
+		dax_drops_report(tool, &told, "more than 64 DAX mounts?");
 		tmp = before;
 		before = now;
 		now = tmp;

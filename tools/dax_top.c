@@ -21,6 +21,7 @@
 #include "dax_top.skel.h"
 #include "args.h"
 #include "attach.h"
+#include "drops.h"
 #include "filter.h"
 #include "inopath.h"
 #include "json.h"
@@ -59,6 +60,7 @@ static struct env {
 	long count;
 	int rows;			/* 0: 20 in tables, all in JSON */
 	int sort;
+	unsigned int max_entries;	/* 0: the map's own size */
 	bool per_inode;
 	bool batch;
 	bool json;
@@ -73,7 +75,7 @@ static const char doc[] =
 "Show the DAX range pool of each fuse mount and who uses it, like top.\n"
 "\n"
 "USAGE: dax-top [-b] [--json] [-i] [-p PID | -c CGROUP_PATH] [-r ROWS]\n"
-"               [-s COLUMN] [interval] [count]\n"
+"               [-s COLUMN] [--max-entries N] [interval] [count]\n"
 "\n"
 "Per mount: ranges total/free/busy, occupancy, setups, upgrades, removals\n"
 "and reclaims per second, fault and allocation waits, the tasks waiting\n"
@@ -92,7 +94,7 @@ static const char doc[] =
 "    dax-top -c /sys/fs/cgroup/db.slice\n"
 "    dax-top --json 1 10     # one JSON object per second, 10 times\n";
 
-enum { OPT_JSON = 1000, OPT_RAW };
+enum { OPT_JSON = 1000, OPT_RAW, OPT_MAX_ENTRIES };
 
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID", 0, "Only this process in the table", 0 },
@@ -101,6 +103,7 @@ static const struct argp_option options[] = {
 	{ "sort", 's', "COLUMN", 0, "Sort the table by COLUMN (default setups)", 0 },
 	{ "inodes", 'i', NULL, 0, "A row per inode instead of per process", 0 },
 	{ "batch", 'b', NULL, 0, "Plain tables, not full screen", 0 },
+	{ "max-entries", OPT_MAX_ENTRIES, "N", 0, "Rows kept in the kernel at most (default 4096)", 0 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per interval (NDJSON)", 0 },
 	{ "raw-tp", OPT_RAW, NULL, 0, "Attach with raw_tp even if tp_btf works", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },
@@ -126,6 +129,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'v': env.verbose = true; break;
 	case OPT_JSON: env.json = true; break;
 	case OPT_RAW: env.force_raw = true; break;
+	case OPT_MAX_ENTRIES:
+		dax_parse_max_entries(state, arg, &env.max_entries);
+		break;
 	case 'c': env.filter.cgroup = arg; break;
 	case 'p':
 		if (dax_parse_pid(arg, &env.filter.tgid))
@@ -152,6 +158,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	}
 	return 0;
 }
+
+static const struct argp argp = {
+	.options = options, .parser = parse_arg,
+	.args_doc = "[interval] [count]", .doc = doc,
+};
 
 struct mount {
 	__u32 dev;
@@ -180,6 +191,8 @@ static struct inopath *paths;		/* with -i */
 static struct snapshot *shown;		/* the interval on display */
 static double elapsed;			/* its length in seconds */
 static bool paused;
+static struct dax_drops drops;
+static int rows_evicted;		/* by the LRU table, in the interval */
 static volatile sig_atomic_t exiting;
 
 static void on_signal(int sig)
@@ -268,6 +281,22 @@ static int read_rows(struct snapshot *s, __u64 gen)
 	return 0;
 }
 
+/*
+ * Rows of before that now lacks: nothing deletes rows but the LRU map,
+ * when it is full (and it starts evicting a little before).
+ */
+static int count_evicted(const struct snapshot *before,
+			 const struct snapshot *now)
+{
+	int n = 0;
+
+	for (int i = 0; i < before->nrows; i++)
+		if (!bsearch(&before->rows[i], now->rows, now->nrows,
+			     sizeof(*now->rows), key_cmp))
+			n++;
+	return n;
+}
+
 /* Waits under way: begins in starts that have not ended yet. */
 static void read_waiting(struct snapshot *s)
 {
@@ -299,6 +328,8 @@ static int read_snapshot(struct snapshot *s)
 	err = map_dump_read(&mount_dump, bpf_map__fd(skel->maps.mounts)) ?:
 	      map_dump_read(&row_dump, bpf_map__fd(skel->maps.rows)) ?:
 	      map_dump_read(&start_dump, bpf_map__fd(skel->maps.starts));
+	if (!err)
+		err = dax_drops_read(skel->maps.drops, &drops);
 	if (err)
 		return err;
 	read_mounts(s);
@@ -451,6 +482,12 @@ static int print_text(FILE *out, int rows)
 		fprintf(out, "  table: pid %d", env.filter.tgid);
 	if (env.filter.cgroup)
 		fprintf(out, "  table: cgroup %s", env.filter.cgroup);
+	if (rows_evicted)
+		fprintf(out, "  TABLE FULL: %d rows dropped (--max-entries)", rows_evicted);
+	if (drops.n[DAX_DROP_TABLE_FULL] + drops.n[DAX_DROP_INFLIGHT_FULL])
+		fprintf(out, "  DROPPED %llu",
+			(unsigned long long)(drops.n[DAX_DROP_TABLE_FULL] +
+					     drops.n[DAX_DROP_INFLIGHT_FULL]));
 	fprintf(out, "%s\n", paused ? "  PAUSED" : "");
 	for (int i = 0; i < shown->nmounts; i++)
 		print_mount(out, &shown->mounts[i]);
@@ -577,6 +614,10 @@ static void print_json(void)
 	json_double(&j, elapsed);
 	json_key(&j, "rows_by");
 	json_string(&j, env.per_inode ? "inode" : "process");
+	json_key(&j, "rows_evicted");
+	json_u64(&j, rows_evicted);
+	json_key(&j, "dropped");
+	json_u64(&j, dax_drops_unreported(&drops));
 	json_key(&j, "mounts");
 	json_array_begin(&j);
 	for (int i = 0; i < shown->nmounts; i++)
@@ -605,6 +646,7 @@ static void report(bool tty)
 		printf("\n");
 	}
 	fflush(stdout);
+	dax_drops_report(tool, &drops, "more than 64 DAX mounts?");
 }
 
 /* Sleep an interval; on a tty, answer keys meanwhile. */
@@ -653,7 +695,8 @@ static int setup_bpf(void)
 	skel->rodata->targ_tgid = env.filter.tgid;
 	skel->rodata->filter_cg = env.filter.cgroup != NULL;
 	skel->rodata->targ_per_inode = env.per_inode;
-	if (dax_load_attach(tool, skel->skeleton, &env.filter,
+	if (dax_size_table(tool, skel->maps.rows, env.max_entries) ||
+	    dax_load_attach(tool, skel->skeleton, &env.filter,
 			    skel->maps.cgroup_map))
 		return -1;
 	return dax_drop_privileges(tool);
@@ -661,7 +704,6 @@ static int setup_bpf(void)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_arg, "[interval] [count]", doc, NULL, NULL, NULL };
 	struct snapshot *now, *before, *tmp;
 	bool tty;
 	int err = 0;
@@ -703,6 +745,7 @@ int main(int argc, char **argv)
 		err = read_snapshot(now) ?: copy_snapshot(shown, now);
 		if (err)
 			break;
+		rows_evicted = count_evicted(before, now);
 		interval_of(shown, before);
 		elapsed = now->when - before->when;
 		report(tty);

@@ -1,7 +1,8 @@
 # The tools' numbers against ground truth they did not produce: the
 # server's request counts and the kernel's own trace buffer.  dax-stat
 # (tp_btf and raw_tp), dax-lat, Prometheus text to a file and over HTTP,
-# all during one pressure run.
+# all during one pressure run.  Tools whose tables are made too small
+# must count what they could not keep: kept + dropped = events.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/daxfs.sh"
 w=$repo/tests/workloads
@@ -21,6 +22,12 @@ raw_pid=$tool_pid
 expect_eq "dax-stat --raw-tp attach line" "dax-stat: attached (raw_tp)" "$tool_line"
 start_tool "$work/lat.json" "$work/lat.err" "$tools/dax-lat" -m --json || fail "dax-lat: $tool_line"
 lat_pid=$tool_pid
+start_tool "$work/lat-small.json" "$work/lat-small.err" "$tools/dax-lat" -P --max-entries 4 --json 1 ||
+	fail "dax-lat --max-entries: $tool_line"
+small_pid=$tool_pid
+start_tool "$work/top-small.json" "$work/top-small.err" "$tools/dax-top" --max-entries 2 --json 1 ||
+	fail "dax-top --max-entries: $tool_line"
+top_pid=$tool_pid
 start_tool /dev/null "$work/prom.err" "$tools/dax-stat" --prometheus="$work/daxmon.prom" 1 ||
 	fail "dax-stat --prometheus: $tool_line"
 prom_pid=$tool_pid
@@ -43,7 +50,7 @@ expect_eq "HTTP status of another path" 404 "$code"
 echo "ok: /metrics scraped over HTTP, promtool accepts it"
 
 stop_daxfsd /tmp/mnt
-for pid in $stat_pid $raw_pid $lat_pid $prom_pid $http_pid; do
+for pid in $stat_pid $raw_pid $lat_pid $small_pid $top_pid $prom_pid $http_pid; do
 	stop_tool "$pid" || fail "a tool exited $? (see $work/*.err)"
 done
 for e in $(doc_events | cut -d' ' -f1); do echo 0 > "$tracefs/events/fuse/$e/enable"; done
@@ -84,3 +91,27 @@ print(sum(x[sys.argv[3]] for x in h) if sys.argv[3] == "count" else h[0][sys.arg
 expect_eq "dax-lat setup count = setup events" "$(trace_count fuse_dax_setup_end)" "$(lat setup count)"
 expect_eq "dax-lat remove count = remove events" "$(trace_count fuse_dax_remove_end)" "$(lat remove count)"
 expect_eq "dax-lat fault-wait count = fault wait events" "$(trace_count fuse_dax_fault_wait_end)" "$(lat fault-wait count)"
+
+# 4 histograms for ~25 processes: most samples find the table full
+read -r kept dropped < <(python3 - "$work/lat-small.json" <<'PY'
+import json, sys
+kept = dropped = 0
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    kept += sum(h["count"] for h in o["histograms"])
+    dropped += o["dropped"]
+print(kept, dropped)
+PY
+) || fail "dax-lat --max-entries JSON does not parse"
+ends=0
+for e in setup remove reclaim fault_wait alloc_wait; do
+	ends=$((ends + $(trace_count "fuse_dax_${e}_end")))
+done
+[ "$dropped" -gt 0 ] || fail "dax-lat with 4 table entries dropped nothing ($kept kept)"
+expect_eq "dax-lat --max-entries 4: kept + dropped = end events" "$ends" "$((kept + dropped))"
+grep -q '^dax-lat: [0-9]* updates not counted (.*): a table is full: raise --max-entries$' \
+	"$work/lat-small.err" || fail "dax-lat did not say it dropped samples: $(cat "$work/lat-small.err")"
+echo "ok: $dropped samples dropped and said so"
+evicted=$(grep -o '"rows_evicted":[0-9]*' "$work/top-small.json" | awk -F: '{ s += $2 } END { print s + 0 }')
+[ "$evicted" -gt 0 ] || fail "dax-top with 2 table entries never said it lost a row"
+echo "ok: dax-top says it lost $evicted rows to its full table"

@@ -45,6 +45,8 @@ int main(int argc, char **argv)
 			m->hist[kind].slots[slot] = 1 + (slot * 7 + kind) % 11;
 		m->hist[kind].sum_ns = 123456789ULL * (kind + 1);
 	}
+	snap.drops.n[DAX_DROP_TABLE_FULL] = 3;
+	snap.drops.n[DAX_DROP_INFLIGHT_FULL] = 1;
 	write_prometheus(stdout, &snap);
 	return fflush(stdout) ? 1 : 0;
 }

@@ -31,3 +31,7 @@ for t in dax-stat dax-lat dax-top; do
 done
 expect_error "dax-lat with -P and -I" 2 "-P and -I exclude each other" "$build/tools/dax-lat" -P -I
 expect_error "dax-lat with a bad pid" 2 "invalid PID 'abc'" "$build/tools/dax-lat" -p abc
+expect_error "dax-lat with no table" 2 "invalid --max-entries '0': from 1 to 65536" \
+	"$build/tools/dax-lat" --max-entries 0
+expect_error "dax-top with a huge table" 2 "invalid --max-entries '99999999': from 1 to 65536" \
+	"$build/tools/dax-top" --max-entries 99999999

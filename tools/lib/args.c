@@ -23,3 +23,17 @@ void dax_parse_interval_count(struct argp_state *state, const char *arg,
 	else
 		*interval = v;
 }
+
+void dax_parse_max_entries(struct argp_state *state, const char *arg,
+			   unsigned int *n)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v <= 0 || v > DAX_MAX_ENTRIES_LIMIT)
+		argp_error(state, "invalid --max-entries '%s': from 1 to %d", arg,
+			   DAX_MAX_ENTRIES_LIMIT);
+	*n = v > 0 && v <= DAX_MAX_ENTRIES_LIMIT ? v : 0;
+}

@@ -204,3 +204,13 @@ int dax_drop_privileges(const char *tool)
 	}
 	return 0;
 }
+
+int dax_size_table(const char *tool, struct bpf_map *map, unsigned int n)
+{
+	int err = n ? bpf_map__set_max_entries(map, n) : 0;
+
+	if (err)
+		fprintf(stderr, "%s: cannot make %s hold %u entries: %s\n", tool,
+			bpf_map__name(map), n, strerror(-err));
+	return err;
+}

@@ -21,6 +21,9 @@ int dax_preflight(const char *tool);
 int dax_choose_programs(const char *tool, struct bpf_object *obj,
 			bool force_raw);
 
+/* --max-entries: resize map before load; 0 keeps the size it has. */
+int dax_size_table(const char *tool, struct bpf_map *map, unsigned int n);
+
 struct dax_filter;
 
 /*

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "drops.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <bpf/bpf.h>
+
+int dax_drops_read(struct bpf_map *map, struct dax_drops *d)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 *values;
+	__u32 cause;
+
+	if (ncpus < 0)
+		return ncpus;
+	values = calloc(ncpus, sizeof(*values));
+	if (!values)
+		return -ENOMEM;
+	for (cause = 0; cause < DAX_NR_DROPS; cause++) {
+		if (bpf_map_lookup_elem(bpf_map__fd(map), &cause, values)) {
+			free(values);
+			return -errno;
+		}
+		d->n[cause] = 0;
+		for (int cpu = 0; cpu < ncpus; cpu++)
+			d->n[cause] += values[cpu];
+	}
+	free(values);
+	return 0;
+}
+
+__u64 dax_drops_unreported(const struct dax_drops *d)
+{
+	__u64 n = 0;
+
+	for (int i = 0; i < DAX_NR_DROPS; i++)
+		n += d->n[i] - d->reported[i];
+	return n;
+}
+
+void dax_drops_report(const char *tool, struct dax_drops *d,
+		      const char *table_fix)
+{
+	static const char *const what[DAX_NR_DROPS] = {
+		[DAX_DROP_TABLE_FULL] = "a table is full",
+		[DAX_DROP_INFLIGHT_FULL] = "too many operations in flight to time",
+	};
+
+	for (int i = 0; i < DAX_NR_DROPS; i++) {
+		if (d->n[i] == d->reported[i])
+			continue;
+		fprintf(stderr, "%s: %llu updates not counted (%llu in all): %s%s%s\n",
+			tool, (unsigned long long)(d->n[i] - d->reported[i]),
+			(unsigned long long)d->n[i], what[i],
+			i == DAX_DROP_TABLE_FULL && table_fix ? ": " : "",
+			i == DAX_DROP_TABLE_FULL && table_fix ? table_fix : "");
+		d->reported[i] = d->n[i];
+	}
+}
