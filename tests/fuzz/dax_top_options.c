@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Fuzz dax-top's command line (see options.h). */
+#define main dax_top_main
+#include "dax_top.c"
+#undef main
+
+static bool settings_ok(void)
+{
+	return env.interval > 0 && (env.count == -1 || env.count > 0) &&
+	       env.rows >= 0 && env.sort >= 0 && env.sort < NR_COLS &&
+	       env.filter.tgid >= 0 && env.max_entries <= DAX_MAX_ENTRIES_LIMIT;
+}
+
+#include "options.h"
