@@ -1,0 +1,45 @@
+# The soak, first half: the three tools start here and watch every guest
+# test that follows (mounts come and go, events pour in and stop), while
+# a sampler writes their resident memory every 5 s.  tests/soak/soak.sh,
+# run after the last test, checks they are still there and that their
+# memory stayed flat.  tests/run puts the two around the guest tests.
+. "$(dirname "$0")/../lib/guest.sh"
+# state and logs where the host finds them: soak-begin's output directory
+soak=$DAXMON_OUT
+tools=$build/tools
+mkdir -p "$soak"
+
+# Their tables are bounded so that memory that keeps growing is a leak:
+# dax-stat and dax-lat keep one entry per mount and kind, dax-top's rows
+# are capped (the LRU map evicts once 64 processes were seen).
+# setsid: a test that kills its process group must not reach them.
+start_tool "$soak/stat.out" "$soak/stat.err" setsid "$build/tools/dax-stat" --listen 9466 ||
+	fail "dax-stat: $tool_line"
+echo "$tool_pid dax-stat" > "$soak/pids"
+start_tool "$soak/top.out" "$soak/top.err" setsid "$tools/dax-top" -b --max-entries 64 2 ||
+	fail "dax-top: $tool_line"
+echo "$tool_pid dax-top" >> "$soak/pids"
+start_tool "$soak/lat.out" "$soak/lat.err" setsid "$tools/dax-lat" --json 10 ||
+	fail "dax-lat: $tool_line"
+echo "$tool_pid dax-lat" >> "$soak/pids"
+date +%s > "$soak/start"
+
+# elapsed-seconds tool rss-kib, and every 30 s a scrape of dax-stat
+setsid bash -c '
+	soak=$1 start=$(cat "$1/start") n=0
+	while sleep 5; do
+		now=$(( $(date +%s) - start ))
+		while read -r pid name; do
+			rss=$(awk "/^VmRSS:/ { print \$2 }" /proc/$pid/status 2>/dev/null)
+			echo "$now $name ${rss:-gone}"
+		done < "$soak/pids" >> "$soak/rss"
+		if [ $((n++ % 6)) = 0 ]; then
+			timeout 10 bash -c "exec 5<>/dev/tcp/127.0.0.1/9466 &&
+				printf \"GET /metrics HTTP/1.0\r\n\r\n\" >&5 &&
+				grep -c ^daxmon_ <&5" > "$soak/scrape"
+			lines=$(cat "$soak/scrape")
+			echo "${lines:-0}" >> "$soak/scrapes"
+		fi
+	done' soak "$soak" < /dev/null > /dev/null 2>&1 &
+echo "$!" > "$soak/sampler"
+echo "ok: dax-stat, dax-top and dax-lat attached; sampling their RSS every 5 s"
