@@ -27,12 +27,16 @@ deps:
 	echo "deps: installing $$(echo $$missing)"; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$line -qq
 
+# Both variants patch one source tree in $(BUILD): one build at a time
+# (a second make waits for the first).
+KERNEL_BUILD	= mkdir -p $(BUILD) && flock $(BUILD)/kernel.lock kernel/build.sh $(BUILD)
+
 kernel: deps
-	kernel/build.sh $(BUILD)
+	$(KERNEL_BUILD)
 
 # The same patches with lockdep, KASAN, kmemleak and more (kernel/config/debug.config)
 kernel-debug: deps
-	kernel/build.sh $(BUILD) debug
+	$(KERNEL_BUILD) debug
 
 tools: deps
 	$(MAKE) -C tools O=$(abspath $(BUILD))/tools
