@@ -119,18 +119,6 @@ dax_events() {
 	for e in "$tracefs"/events/fuse/fuse_dax_*/enable; do echo "$1" > "$e"; done
 }
 
-# scrape_every_second PORT: GET /metrics once a second, read it all,
-# until the server goes away; no process is started per scrape
-scrape_every_second() {
-	local line
-	while exec 3<> "/dev/tcp/127.0.0.1/$1"; do
-		printf 'GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
-		while IFS= read -r line <&3; do :; done
-		exec 3<&-
-		sleep 1
-	done 2> /dev/null
-}
-
 # tracer_start NAME: attach NAME and return once it sees events.
 # tracer_stop: detach it, waiting for its last output.
 tracer_start() {
@@ -149,12 +137,18 @@ tracer_start() {
 	dax-top)
 		start_ready ': attached \(' "$log" "$tools/dax-top" -b 1 ;;
 	dax-stat)
-		start_ready ': attached \(' "$log" "$tools/dax-stat" --listen 127.0.0.1:9465
-		# a Prometheus scraping every second; bash's /dev/tcp rather
-		# than curl, whose start-up under TCG would cost more than
-		# the scrape and be charged to dax-stat
-		scrape_every_second 9465 &
-		scraper=$! ;;
+		start_ready ': attached \(' "$log" "$tools/dax-stat" --listen 127.0.0.1:9465 &&
+		local stat_pid=$tool_pid &&
+		# a Prometheus scraping every second: one curl for the whole
+		# run, whose start-up (seconds under TCG) is over once the
+		# first scrape answered (-w to stderr: unbuffered), reading
+		# each answer in large reads as a real scraper does (bash's
+		# /dev/tcp reads a socket one byte per read(2): 17,000
+		# system calls a scrape)
+		start_ready '^200$' "$tmp/scrapes.log" curl -s -o /dev/null -w '%{stderr}%{http_code}\n' \
+			--rate 1/s "http://127.0.0.1:9465/metrics?[1-100000]" &&
+		scraper=$tool_pid &&
+		tool_pid=$stat_pid ;;
 	bpftrace)
 		start_ready 'dax-lat.bt: attached' "$log" stdbuf -oL bpftrace "$bt" ;;
 	bcc-funclatency)
