@@ -31,17 +31,7 @@ echo "ok: $workers workers, $ops operations, every read as the models say"
 
 stop_daxfsd /tmp/mnt
 stop_tool "$stat_pid" || fail "dax-stat exited $? under the stress: $(tail -2 "$work/stat.err")"
-read -r setups removed fwaits < <(python3 - "$work/stat.json" <<'PY'
-import json, sys
-s = [0, 0, 0]
-for line in open(sys.argv[1]):
-    for m in json.loads(line)["mounts"]:
-        s[0] += m["setups"] + m["upgrades"]
-        s[1] += sum(m["removals"].values()) - m["remove_errors"]
-        s[2] += m["fault_waits"]
-print(*s)
-PY
-) || fail "dax-stat JSON does not parse"
+read -r setups removed fwaits <<<"$(dax_stat_sums "$work/stat.json")" || fail "dax-stat JSON does not parse"
 expect_eq "dax-stat setups+upgrades = server SETUPMAPPING" "$(stat_of SETUPMAPPING)" "$setups"
 expect_eq "dax-stat ranges removed = server's" "$(stat_of removemapping_ranges)" "$removed"
 [ "$setups" -gt 64 ] || fail "only $setups SETUPMAPPING: the window was not under pressure"

@@ -60,26 +60,12 @@ expect_eq "events lost by the trace buffer" 0 "$overruns"
 promtool check metrics < "$work/daxmon.prom" || fail "promtool rejects the textfile"
 echo "ok: the textfile passes promtool"
 
-# Sums over the NDJSON intervals of dax-stat, the final dax-lat object.
-sums() {
-	python3 - "$1" <<'PY'
-import json, sys
-s = {"setups": 0, "removals": 0, "remove_errors": 0, "fault_waits": 0}
-for line in open(sys.argv[1]):
-    for m in json.loads(line)["mounts"]:
-        s["setups"] += m["setups"] + m["upgrades"]
-        s["removals"] += sum(m["removals"].values())
-        s["remove_errors"] += m["remove_errors"]
-        s["fault_waits"] += m["fault_waits"]
-print(s["setups"], s["removals"] - s["remove_errors"], s["fault_waits"])
-PY
-}
-read -r setups removed fwaits <<<"$(sums "$work/stat.json")" || fail "dax-stat JSON does not parse"
+read -r setups removed fwaits <<<"$(dax_stat_sums "$work/stat.json")" || fail "dax-stat JSON does not parse"
 expect_eq "dax-stat setups+upgrades = server SETUPMAPPING" "$(stat_of SETUPMAPPING)" "$setups"
 expect_eq "dax-stat removals - errors = server REMOVEMAPPING ranges" "$(stat_of removemapping_ranges)" "$removed"
 trace_count() { grep -c " $1: " "$tracefs/trace"; }
 expect_eq "dax-stat fault waits = trace buffer" "$(trace_count fuse_dax_fault_wait_begin)" "$fwaits"
-expect_eq "dax-stat --raw-tp = dax-stat tp_btf" "$setups $removed $fwaits" "$(sums "$work/stat-raw.json")"
+expect_eq "dax-stat --raw-tp = dax-stat tp_btf" "$setups $removed $fwaits" "$(dax_stat_sums "$work/stat-raw.json")"
 
 lat() {	# KIND FIELD
 	python3 -c 'import json, sys
