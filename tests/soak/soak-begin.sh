@@ -24,7 +24,9 @@ start_tool "$soak/lat.out" "$soak/lat.err" setsid "$tools/dax-lat" --json 10 ||
 echo "$tool_pid dax-lat" >> "$soak/pids"
 date +%s > "$soak/start"
 
-# elapsed-seconds tool rss-kib, and every 30 s a scrape of dax-stat
+# elapsed-seconds tool rss-kib, and every 30 s a scrape of dax-stat (by
+# curl: bash's /dev/tcp reads a socket a byte at a time, which on the
+# debug kernel under load outlasted the 10 s a scrape is given)
 setsid bash -c '
 	soak=$1 start=$(cat "$1/start") n=0
 	while sleep 5; do
@@ -34,11 +36,12 @@ setsid bash -c '
 			echo "$now $name ${rss:-gone}"
 		done < "$soak/pids" >> "$soak/rss"
 		if [ $((n++ % 6)) = 0 ]; then
-			timeout 10 bash -c "exec 5<>/dev/tcp/127.0.0.1/9466 &&
-				printf \"GET /metrics HTTP/1.0\r\n\r\n\" >&5 &&
-				grep -c ^daxmon_ <&5" > "$soak/scrape"
-			lines=$(cat "$soak/scrape")
-			echo "${lines:-0}" >> "$soak/scrapes"
+			# the number of daxmon_ lines of a whole answer, or 0
+			if curl -sf --max-time 10 -o "$soak/scrape" http://127.0.0.1:9466/metrics; then
+				grep -c ^daxmon_ "$soak/scrape"
+			else
+				echo 0
+			fi >> "$soak/scrapes"
 		fi
 	done' soak "$soak" < /dev/null > /dev/null 2>&1 &
 echo "$!" > "$soak/sampler"
