@@ -133,12 +133,14 @@ echo "ok: NDJSON from every instance, $(wc -l < "$out/all.out") intervals unfilt
 q() { jq -rs "$2" "$out/$1.out"; }
 header() { q "$1" "[.[].mounts[] | select(.dev == \"$dev\") | $2] | add // 0"; }
 rows() { q "$1" "[.[].rows[] | select(.mount == \"$mnt\") | $2] | add // 0"; }
+# every row of every interval, compact: what a failure shows
+all_rows() { jq -cs '[.[].rows[]]' "$out/$1.out"; }
 
 setups=$(header all .setups)
 [ "$setups" -ge 28 ] || fail "the mount's header counted $setups setups, expected at least 28 (48 + 8 MiB in 2 MiB ranges)"
 expect_eq "setups over the table's rows (all)" "$setups" "$(rows all .setups)"
 big=$(rows all "select(.pid == $reader1) | .setups")
-[ "$big" -ge 24 ] || fail "reader of big ($reader1) has $big setups, expected at least 24: $(q all -c '[.[].rows[]]')"
+[ "$big" -ge 24 ] || fail "reader of big ($reader1) has $big setups, expected at least 24: $(all_rows all)"
 echo "ok: reader of big ($reader1) set up $big ranges"
 removals=$(header all '.removals | add')
 [ "$removals" -gt 0 ] || fail "no removals: 48 MiB went through a 32 MiB window without reclaim?"
@@ -160,7 +162,7 @@ done
 
 ino=$(stat -c %i "$mnt/big")
 expect_eq "path of inode $ino with -i" "$mnt/big" "$(q ino "[.[].rows[] | select(.ino == $ino) | .path] | last")"
-[ "$(rows ino "select(.ino == $ino) | .setups")" -ge 24 ] || fail "inode $ino has fewer than 24 setups: $(q ino -c '[.[].rows[]]')"
+[ "$(rows ino "select(.ino == $ino) | .setups")" -ge 24 ] || fail "inode $ino has fewer than 24 setups: $(all_rows ino)"
 expect_eq "setups over the inode rows" "$setups" "$(rows ino .setups)"
 expect_eq "-i rows with a pid" 0 "$(q ino '[.[].rows[] | select(has("pid"))] | length')"
 
@@ -213,7 +215,7 @@ stop_wait() {
 }
 stop_wait
 faults=$(rows wait "select(.pid == $mapper) | .fault_waits")
-[ "$faults" -ge 1 ] || fail "no fault wait on the mmap reader's row: $(q wait -c '[.[].rows[]]')"
+[ "$faults" -ge 1 ] || fail "no fault wait on the mmap reader's row: $(all_rows wait)"
 max=$(q wait "[.[].rows[] | select(.pid == $mapper) | .max_wait_ms] | max")
 jq -en "$max >= ${longest[1]}" > /dev/null ||
 	fail "longest fault wait of the mmap reader $max ms, but one was seen waiting ${longest[1]} ms"
