@@ -105,17 +105,11 @@ pattern_args() {
 # bcc's Python tools need SIGTERM: a background job of a script starts
 # with SIGINT ignored, and Python then never turns it into
 # KeyboardInterrupt.
-# A tracer still there 120 s after the signal is killed and named, so a
-# stuck one fails the run at once rather than at the guest's time limit.
 stop_ready() {
-	local rc=0 sig=${3:-INT} watchdog
-	kill -"$sig" "$1"
-	(sleep 120; kill -KILL "$1") 2> /dev/null &
-	watchdog=$!
-	wait "$1" || rc=$?
-	kill "$watchdog" 2> /dev/null && wait "$watchdog"
+	local rc=0 sig=${3:-INT}
+	stop_tool "$1" "$sig" || rc=$?
 	[ $rc = 0 ] || [ $rc = $((128 + $(kill -l "$sig"))) ] ||
-		fail "$2 exited $rc on SIG$sig (137: still there 120 s after it): $(tail -3 "$tmp/$2.log")"
+		fail "$2 exited $rc on SIG$sig: $(tail -3 "$tmp/$2.log")"
 }
 
 # dax_events 0|1: the fuse_dax events of the top trace instance off/on

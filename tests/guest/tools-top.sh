@@ -72,10 +72,8 @@ start_top() {	# name command...
 	echo "ok: $name: ${*#$build/tools/} is running"
 }
 stop_top() {	# name
-	local rc
-	kill -INT "${top_pid[$1]}"
-	wait "${top_pid[$1]}"
-	rc=$?
+	local rc=0
+	stop_tool "${top_pid[$1]}" || rc=$?
 	wait "${copy_pid[$1]}"
 	[ $rc = 0 ] || fail "$1 exited $rc after SIGINT: $(cat "$out/$1.err" "$out/$1.log" 2> /dev/null)"
 	echo "ok: $1 exited 0 after SIGINT"

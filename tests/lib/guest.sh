@@ -72,10 +72,20 @@ start_watched() {
 	return 1
 }
 
-# stop_tool PID: ^C, as a user would, and wait for its last output.
+# stop_tool PID [SIGNAL]: ^C (or SIGNAL), as a user would, and wait for
+# its last output; its exit status is stop_tool's.  One still there 120 s
+# after the signal is killed and said so, so a stuck tool fails its test
+# at once rather than at the script's time limit.
 stop_tool() {
-	kill -INT "$1"
-	wait "$1"
+	local sig=${2:-INT} watchdog rc=0
+	kill -"$sig" "$1"
+	(sleep 120 && kill -KILL "$1" &&
+		echo "stop_tool: $1 still there 120 s after SIG$sig: killed") 2> /dev/null &
+	watchdog=$!
+	wait "$1" || rc=$?
+	pkill -P "$watchdog" sleep	# not left to outlive the test
+	wait "$watchdog"
+	return $rc
 }
 
 # dax_stat_sums FILE: "SETUPS REMOVED FAULT_WAITS" over all intervals and
