@@ -23,27 +23,31 @@ struct hold {
 	__u64 deadline;
 };
 
-static long hold_once(__u64 i, struct hold *h)
+/* bpf_loop callback: 1 (stop) once user space let go or time is up */
+static long hold_over(__u64 i, struct hold *h)
 {
 	return release || bpf_ktime_get_ns() > h->deadline;
 }
 
+/* one bpf_loop runs at most 2^23 times: nest them for seconds under TCG */
 static long hold_longer(__u64 i, struct hold *h)
 {
-	bpf_loop(1 << 20, hold_once, h, 0);
-	return release || bpf_ktime_get_ns() > h->deadline;
+	bpf_loop(1 << 20, hold_over, h, 0);
+	return hold_over(i, h);
 }
 
 SEC("kretprobe/alloc_dax_mapping")
 int BPF_KRETPROBE(hold_writer, void *dmap)
 {
-	__u64 start = bpf_ktime_get_ns();
-	struct hold h = { .deadline = start + RACE_HOLD_NS };
+	struct hold h;
+	__u64 start;
 
 	/* NULL: no free range, the fault waits and retries instead */
 	if (!dmap || state != RACE_ARMED ||
 	    bpf_get_current_pid_tgid() >> 32 != target_tgid)
 		return 0;
+	start = bpf_ktime_get_ns();
+	h.deadline = start + RACE_HOLD_NS;
 	state = RACE_HOLDING;
 	bpf_loop(1 << 20, hold_longer, &h, 0);
 	held_ns = bpf_ktime_get_ns() - start;
