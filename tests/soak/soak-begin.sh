@@ -24,25 +24,31 @@ start_tool "$soak/lat.out" "$soak/lat.err" setsid "$tools/dax-lat" --json 10 ||
 echo "$tool_pid dax-lat" >> "$soak/pids"
 date +%s > "$soak/start"
 
-# elapsed-seconds tool rss-kib, and every 30 s a scrape of dax-stat (by
-# curl: bash's /dev/tcp reads a socket a byte at a time, which on the
-# debug kernel under load outlasted the 10 s a scrape is given)
+# elapsed-seconds tool rss-kib every 5 s, and a scrape of dax-stat every
+# 30 s by the clock.  Bash builtins only but for curl: on the debug kernel
+# under TCG each fork and exec took seconds, which stretched a round of
+# awk and date to over 30 s.  curl, not bash's /dev/tcp, which reads a
+# socket a byte at a time and outlasted the 10 s a scrape is given there.
 setsid bash -c '
-	soak=$1 start=$(cat "$1/start") n=0
+	soak=$1 start=$(<"$1/start") next_scrape=0
 	while sleep 5; do
-		now=$(( $(date +%s) - start ))
+		printf -v now "%(%s)T" -1
+		now=$((now - start))
 		while read -r pid name; do
-			rss=$(awk "/^VmRSS:/ { print \$2 }" /proc/$pid/status 2>/dev/null)
-			echo "$now $name ${rss:-gone}"
-		done < "$soak/pids" >> "$soak/rss"
-		if [ $((n++ % 6)) = 0 ]; then
-			# the number of daxmon_ lines of a whole answer, or 0
-			if curl -sf --max-time 10 -o "$soak/scrape" http://127.0.0.1:9466/metrics; then
-				grep -c ^daxmon_ "$soak/scrape"
-			else
-				echo 0
-			fi >> "$soak/scrapes"
-		fi
+			rss=gone
+			while read -r key value _; do
+				[ "$key" = VmRSS: ] && rss=$value && break
+			done < "/proc/$pid/status"
+			echo "$now $name $rss"
+		done < "$soak/pids" 2> /dev/null >> "$soak/rss"
+		[ "$now" -ge "$next_scrape" ] || continue
+		next_scrape=$((now + 30))
+		# the number of daxmon_ lines of a whole answer, or 0
+		if curl -sf --max-time 10 -o "$soak/scrape" http://127.0.0.1:9466/metrics; then
+			grep -c ^daxmon_ "$soak/scrape"
+		else
+			echo 0
+		fi >> "$soak/scrapes"
 	done' soak "$soak" < /dev/null > /dev/null 2>&1 &
 echo "$!" > "$soak/sampler"
 echo "ok: dax-stat, dax-top and dax-lat attached; sampling their RSS every 5 s"
