@@ -398,11 +398,14 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	dax_report_attached(tool, env.json ? NULL :
 			    "Tracing DAX range pool latency");
-	while (!exiting && env.count != 0) {
+	/* the last report is of a snapshot read after the signal */
+	while (env.count != 0) {
 		struct timespec ts = { .tv_sec = env.interval };
+		bool last;
 
-		/* a signal ends the sleep: report what came so far */
-		nanosleep(&ts, NULL);
+		if (!exiting)
+			nanosleep(&ts, NULL);
+		last = exiting;
 		err = read_table(&now) ?: table_copy(&delta, &now) ?:
 		      dax_drops_read(skel->maps.drops, &drops);
 		if (err)
@@ -414,6 +417,8 @@ int main(int argc, char **argv)
 		tmp = before;
 		before = now;
 		now = tmp;
+		if (last)
+			break;
 		if (env.count > 0)
 			env.count--;
 	}

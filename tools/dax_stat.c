@@ -606,11 +606,14 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	if (!env.json && !env.prometheus && !env.listen)
 		print_header();
-	while (!exiting && env.count != 0) {
+	/* the last report is of a snapshot read after the signal */
+	while (env.count != 0) {
 		struct timespec ts = { .tv_sec = env.interval };
+		bool last;
 
-		/* interrupted by a signal: report the partial interval */
-		nanosleep(&ts, NULL);
+		if (!exiting)
+			nanosleep(&ts, NULL);
+		last = exiting;
 		err = read_snapshot(now);
 		if (!err)
 			err = report(now, before);
@@ -621,6 +624,8 @@ int main(int argc, char **argv)
 		tmp = before;
 		before = now;
 		now = tmp;
+		if (last)
+			break;
 		if (env.count > 0)
 			env.count--;
 	}

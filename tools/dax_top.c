@@ -738,10 +738,15 @@ int main(int argc, char **argv)
 		screen_open();
 		screen_draw(render_screen, NULL);
 	}
-	while (!exiting && env.count != 0) {
-		wait_interval(tty);
+	/* the last report is of a snapshot read after the signal */
+	while (env.count != 0) {
+		bool last;
+
+		if (!exiting)
+			wait_interval(tty);
 		if (paused && !exiting)
 			continue;	/* the next interval spans the pause */
+		last = exiting;
 		err = read_snapshot(now) ?: copy_snapshot(shown, now);
 		if (err)
 			break;
@@ -752,6 +757,8 @@ int main(int argc, char **argv)
 		tmp = before;
 		before = now;
 		now = tmp;
+		if (last)
+			break;
 		if (env.count > 0)
 			env.count--;
 	}
