@@ -160,18 +160,32 @@ static int transfer(bool write, int fd, unsigned char *buf, size_t len,
 	return 0;
 }
 
+/* "pwrite of 4096 bytes at 8192 of the shared file": which I/O failed */
+static void die_transfer(struct worker *w, const char *what, int fd,
+			 size_t len, size_t off)
+{
+	const char *file = fd == w->sfd ? "the shared file" :
+			   fd == w->dfd ? "its own file (O_DIRECT)" : "its own file";
+	char msg[128];
+
+	snprintf(msg, sizeof(msg), "%s of %zu bytes at %zu of %s",
+		 what, len, off, file);
+	die_errno(w, msg);
+}
+
 static void pread_all(struct worker *w, int fd, unsigned char *buf,
 		      size_t len, size_t off)
 {
 	if (transfer(false, fd, buf, len, off))
-		die_errno(w, errno ? "pread" : "pread: early end of file");
+		die_transfer(w, errno ? "pread" : "pread (early end of file)",
+			     fd, len, off);
 }
 
 static void pwrite_all(struct worker *w, int fd, const unsigned char *buf,
 		       size_t len, size_t off)
 {
 	if (transfer(true, fd, (unsigned char *)buf, len, off))
-		die_errno(w, "pwrite");
+		die_transfer(w, "pwrite", fd, len, off);
 }
 
 static void set_size(struct worker *w, size_t size)
