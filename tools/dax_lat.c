@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include <argp.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "args.h"
 #include "attach.h"
 #include "drops.h"
+#include "interval.h"
 #include "filter.h"
 #include "hist.h"
 #include "json.h"
@@ -141,13 +141,6 @@ struct table {
 };
 
 static struct dax_lat_bpf *skel;
-static volatile sig_atomic_t exiting;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	exiting = 1;
-}
 
 static struct entry *table_add(struct table *t, const struct dax_lat_key *key)
 {
@@ -394,18 +387,12 @@ int main(int argc, char **argv)
 		err = -1;
 		goto out;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	dax_stop_on_signals();
 	dax_report_attached(tool, env.json ? NULL :
 			    "Tracing DAX range pool latency");
-	/* the last report is of a snapshot read after the signal */
 	while (env.count != 0) {
-		struct timespec ts = { .tv_sec = env.interval };
-		bool last;
+		bool last = dax_sleep_interval(env.interval);
 
-		if (!exiting)
-			nanosleep(&ts, NULL);
-		last = exiting;
 		err = read_table(&now) ?: table_copy(&delta, &now) ?:
 		      dax_drops_read(skel->maps.drops, &drops);
 		if (err)

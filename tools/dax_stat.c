@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include <argp.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "args.h"
 #include "attach.h"
 #include "drops.h"
+#include "interval.h"
 #include "hist.h"
 #include "json.h"
 #include "mounts.h"
@@ -117,13 +117,6 @@ struct snapshot {
 };
 
 static struct dax_stat_bpf *skel;
-static volatile sig_atomic_t exiting;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	exiting = 1;
-}
 
 static struct mount_stat *find_mount(struct snapshot *snap, __u32 dev)
 {
@@ -602,18 +595,12 @@ int main(int argc, char **argv)
 		goto out;
 
 	dax_report_attached(tool, NULL);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	dax_stop_on_signals();
 	if (!env.json && !env.prometheus && !env.listen)
 		print_header();
-	/* the last report is of a snapshot read after the signal */
 	while (env.count != 0) {
-		struct timespec ts = { .tv_sec = env.interval };
-		bool last;
+		bool last = dax_sleep_interval(env.interval);
 
-		if (!exiting)
-			nanosleep(&ts, NULL);
-		last = exiting;
 		err = read_snapshot(now);
 		if (!err)
 			err = report(now, before);

@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include <argp.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "drops.h"
 #include "filter.h"
 #include "inopath.h"
+#include "interval.h"
 #include "json.h"
 #include "mapdump.h"
 #include "mounts.h"
@@ -193,13 +193,6 @@ static double elapsed;			/* its length in seconds */
 static bool paused;
 static struct dax_drops drops;
 static int rows_evicted;		/* by the LRU table, in the interval */
-static volatile sig_atomic_t exiting;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	exiting = 1;
-}
 
 static __u64 mono_ns(void)
 {
@@ -649,23 +642,23 @@ static void report(bool tty)
 	dax_drops_report(tool, &drops, "more than 64 DAX mounts?");
 }
 
-/* Sleep an interval; on a tty, answer keys meanwhile. */
-static void wait_interval(bool tty)
+/*
+ * Sleep an interval; on a tty, answer keys meanwhile.  True when the
+ * report that follows is the last (see dax_sleep_interval()).
+ */
+static bool wait_interval(bool tty)
 {
 	__u64 end = mono_ns() + env.interval * 1000000000ULL, now;
-	struct timespec ts = { .tv_sec = env.interval };
 
-	if (!tty) {
-		nanosleep(&ts, NULL);	/* a signal cuts it short */
-		return;
-	}
-	while (!exiting && (now = mono_ns()) < end) {
+	if (!tty)
+		return dax_sleep_interval(env.interval);
+	while (!dax_stopping() && (now = mono_ns()) < end) {
 		int key = screen_key((end - now) / 1000000 + 1);
 
 		if (key == SCREEN_NO_KEY)
 			continue;
 		if (key == 'q' || key == 'Q')
-			exiting = 1;
+			dax_stop();
 		if (key == 'p' || key == 'P' || key == ' ')
 			paused = !paused;
 		if (key == '<')
@@ -679,6 +672,7 @@ static void wait_interval(bool tty)
 			qsort(shown->rows, shown->nrows, sizeof(*shown->rows), row_cmp);
 		screen_draw(render_screen, NULL);
 	}
+	return dax_stopping();
 }
 
 static int setup_bpf(void)
@@ -731,22 +725,17 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	before->when = mono_ns() / 1e9;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	dax_stop_on_signals();
 	dax_report_attached(tool, NULL);
 	if (tty) {
 		screen_open();
 		screen_draw(render_screen, NULL);
 	}
-	/* the last report is of a snapshot read after the signal */
 	while (env.count != 0) {
-		bool last;
+		bool last = wait_interval(tty);
 
-		if (!exiting)
-			wait_interval(tty);
-		if (paused && !exiting)
+		if (paused && !last)
 			continue;	/* the next interval spans the pause */
-		last = exiting;
 		err = read_snapshot(now) ?: copy_snapshot(shown, now);
 		if (err)
 			break;
