@@ -67,16 +67,12 @@ trace_count() { grep -c " $1: " "$tracefs/trace"; }
 expect_eq "dax-stat fault waits = trace buffer" "$(trace_count fuse_dax_fault_wait_begin)" "$fwaits"
 expect_eq "dax-stat --raw-tp = dax-stat tp_btf" "$setups $removed $fwaits" "$(dax_stat_sums "$work/stat-raw.json")"
 
-lat() {	# KIND FIELD
-	python3 -c 'import json, sys
-objs = [json.loads(l) for l in open(sys.argv[1])]
-h = [h for o in objs for h in o["histograms"] if h["kind"] == sys.argv[2]]
-print(sum(x[sys.argv[3]] for x in h) if sys.argv[3] == "count" else h[0][sys.argv[3]])' \
-		"$work/lat.json" "$1" "$2"
-}
-expect_eq "dax-lat setup count = setup events" "$(trace_count fuse_dax_setup_end)" "$(lat setup count)"
-expect_eq "dax-lat remove count = remove events" "$(trace_count fuse_dax_remove_end)" "$(lat remove count)"
-expect_eq "dax-lat fault-wait count = fault wait events" "$(trace_count fuse_dax_fault_wait_end)" "$(lat fault-wait count)"
+expect_eq "dax-lat setup count = setup events" "$(trace_count fuse_dax_setup_end)" \
+	"$(dax_lat_count "$work/lat.json" setup)"
+expect_eq "dax-lat remove count = remove events" "$(trace_count fuse_dax_remove_end)" \
+	"$(dax_lat_count "$work/lat.json" remove)"
+expect_eq "dax-lat fault-wait count = fault wait events" "$(trace_count fuse_dax_fault_wait_end)" \
+	"$(dax_lat_count "$work/lat.json" fault-wait)"
 
 # 4 histograms for ~25 processes: most samples find the table full
 read -r kept dropped < <(python3 - "$work/lat-small.json" <<'PY'

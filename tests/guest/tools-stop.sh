@@ -14,9 +14,7 @@ make_file /tmp/src/f 8		# 4 ranges of 2 MiB
 dax_top_setups() {
 	jq -s '[.[].mounts[] | .setups + .upgrades] | add // 0' "$1"
 }
-dax_lat_setups() {
-	jq -s '[.[].histograms[] | select(.kind == "setup") | .count] | add // 0' "$1"
-}
+dax_lat_setups() { dax_lat_count "$1" setup; }
 dax_stat_setups() { dax_stat_sums "$1" | cut -d' ' -f1; }
 
 for t in dax-stat dax-lat dax-top; do

@@ -103,3 +103,9 @@ for line in open(sys.argv[1]):
 print(*s)
 PY
 }
+
+# dax_lat_count FILE KIND: samples of KIND ("setup", "fault-wait", ...)
+# over all intervals and histograms of dax-lat --json.
+dax_lat_count() {
+	jq -s --arg kind "$2" '[.[].histograms[] | select(.kind == $kind) | .count] | add // 0' "$1"
+}
