@@ -166,19 +166,18 @@ static void die_transfer(struct worker *w, const char *what, int fd,
 {
 	const char *file = fd == w->sfd ? "the shared file" :
 			   fd == w->dfd ? "its own file (O_DIRECT)" : "its own file";
-	char msg[128];
 
-	snprintf(msg, sizeof(msg), "%s of %zu bytes at %zu of %s",
-		 what, len, off, file);
-	die_errno(w, msg);
+	fprintf(stderr, "FAIL: worker %u op %lu: %s of %zu bytes at %zu of %s: %s\n",
+		w->index, w->n, what, len, off, file,
+		errno ? strerror(errno) : "early end of file");
+	exit(1);
 }
 
 static void pread_all(struct worker *w, int fd, unsigned char *buf,
 		      size_t len, size_t off)
 {
 	if (transfer(false, fd, buf, len, off))
-		die_transfer(w, errno ? "pread" : "pread (early end of file)",
-			     fd, len, off);
+		die_transfer(w, "pread", fd, len, off);
 }
 
 static void pwrite_all(struct worker *w, int fd, const unsigned char *buf,
