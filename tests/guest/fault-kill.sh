@@ -18,14 +18,8 @@ mkdir "$waits"
 echo 1 > "$waits/events/fuse/fuse_dax_fault_wait_begin/enable"
 echo 1 > "$waits/events/fuse/fuse_dax_fault_wait_end/enable"
 exec 7< "$waits/trace_pipe"
-# the server's stall is a toggle (SIGUSR2): let it go once, whoever asks
-release() {
-	[ -e "$work/released" ] && return
-	touch "$work/released"
-	kill -USR2 "$daxfs_pid"
-}
 # whatever happens, no task is left asleep behind a stalled server
-trap release EXIT
+trap release_stall EXIT
 
 # toucher FILE...: touch each file through a shared mapping and keep the
 # mappings; on SIGUSR1, say so; at the end print "sha256 NAME DIGEST" of
@@ -68,7 +62,7 @@ echo "ok: SIGUSR1 pending while the survivor waits (ShdPnd $pending)"
 
 # SIGKILL must end the victim's wait without any help from the server;
 # the watchdog only keeps a kernel without the fix from hanging the test.
-(trap - EXIT; sleep $watchdog_s; release) 7<&- &
+(trap - EXIT; sleep $watchdog_s; release_stall) 7<&- &
 watchdog=$!
 start=$(date +%s%N)
 kill -KILL "$victim"
@@ -90,7 +84,7 @@ esac
 state=$(awk '{print $3}' "/proc/$survivor/stat")
 expect_eq "survivor still waiting after the victim died" D "$state"
 
-release
+release_stall
 wait "$survivor" || fail "the survivor failed after the server resumed: $(tail -2 "$work/survivor.out")"
 grep -qx "got SIGUSR1" "$work/survivor.out" || fail "the survivor's SIGUSR1 handler never ran"
 exec 7<&-

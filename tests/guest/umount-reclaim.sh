@@ -10,26 +10,20 @@ wait_s=60	# TCG's slowness allowed for; only a broken kernel reaches it
 
 # 16 files of one range each fill the pool of 16: the last range taken
 # leaves none free, which starts the worker
-mkdir -p /tmp/src
-for i in $(seq 0 15); do make_file /tmp/src/f.$i 2; done
-start_daxfsd /tmp/src /tmp/mnt --dax-dev /dev/pmem0 || fail "mount: $(cat "$daxfs_err")"
+src=$(mktemp -d /tmp/src.XXXXXX)	# other tests leave files in /tmp/src
+for i in $(seq 0 15); do make_file "$src/f.$i" 2; done
+start_daxfsd "$src" /tmp/mnt --dax-dev /dev/pmem0 || fail "mount: $(cat "$daxfs_err")"
 
 inst=$tracefs/instances/umount-reclaim
 mkdir "$inst"
 echo 1 > "$inst/events/fuse/fuse_dax_remove_begin/enable"
 exec 7< "$inst/trace_pipe"
-released=0
-release() {	# the stall is a toggle (SIGUSR2): let it go once
-	[ $released = 1 ] && return
-	released=1
-	kill -USR2 "$daxfs_pid"
-}
 # whatever happens, nothing is left waiting behind a stalled server
-trap 'release; exec 7<&-; rmdir "$inst" 2>/dev/null' EXIT
+trap 'release_stall; exec 7<&-; rmdir "$inst" 2>/dev/null' EXIT
 
 kill -USR2 "$daxfs_pid"		# hold REMOVEMAPPING replies
 dmesg_seen=$(dmesg | wc -l)
-cat /tmp/mnt/f.* > /dev/null || fail "reading the files through the window"
+timeout $wait_s cat /tmp/mnt/f.* > /dev/null || fail "reading the files through the window"
 line=$(timeout $wait_s grep -m1 -E 'fuse_dax_remove_begin: .* reason background ' <&7) ||
 	fail "the pool is full but background reclaim never began"
 echo "ok: no file open, the worker reclaiming: ${line##*fuse_dax_remove_begin: }"
@@ -50,7 +44,7 @@ fi
 flushing || fail "umount neither finished nor waits for the worker after ${wait_s}s: $(cat "/proc/$um/stack")"
 echo "ok: umount waits for the worker while the server holds its REMOVEMAPPING"
 
-release
+release_stall
 wait "$um" || fail "umount exited $? once the server answered"
 wait "$daxfs_pid" || fail "daxfsd exited $?: $(tail -3 "$daxfs_err")"
 removed=$(stat_of removemapping_ranges)

@@ -13,6 +13,7 @@ start_daxfsd() {
 	mkdir -p "$src" "$mnt"
 	daxfs_stats=$work/daxfsd-stats.json
 	daxfs_err=$work/daxfsd.err
+	rm -f "$work/stall-released"
 	fifo=$(mktemp -u /tmp/daxfsd-ready.XXXXXX)
 	mkfifo "$fifo"
 	"$daxfsd" --ready-fd 3 --stats "$daxfs_stats" "$@" "$src" "$mnt" \
@@ -28,6 +29,15 @@ start_daxfsd() {
 stop_daxfsd() {
 	umount "$1" || fail "umount $1: busy?"
 	wait "$daxfs_pid" || fail "daxfsd exited $?: $(tail -3 "$daxfs_err")"
+}
+
+# release_stall: let the server's held REMOVEMAPPING replies go, once
+# however often it is called, from the test or a watchdog of it (the
+# stall is a toggle, SIGUSR2, so a second one would hold them again).
+release_stall() {
+	[ -e "$work/stall-released" ] && return
+	touch "$work/stall-released"
+	kill -USR2 "$daxfs_pid"
 }
 
 # stat_of KEY: a number from the server's stats JSON ("SETUPMAPPING",
