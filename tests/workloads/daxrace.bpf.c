@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Holds one task between the lookup of its page fault, which missed, and
- * its setup of the range: fuse_setup_new_dax_mapping() calls
- * alloc_dax_mapping() exactly there, with no lock held on the inode's
- * ranges.  A BPF program cannot sleep, so the hold is a bounded spin.
+ * Holds one task at a point of a race, until user space lets it go:
+ *  - upgrade: between the lookup of its page fault, which missed, and its
+ *    setup of the range: fuse_setup_new_dax_mapping() calls
+ *    alloc_dax_mapping() exactly there, with no lock held on the inode's
+ *    ranges;
+ *  - open: in the inline reclaim of its write, after
+ *    invalidate_inode_pages2_range() looked the range's DAX entries up
+ *    (find_get_entries()) and before it removes them.
+ * Only the program of the race asked for is loaded.  A BPF program cannot
+ * sleep, so the hold is a bounded spin.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -36,15 +42,13 @@ static long hold_longer(__u64 i, struct hold *h)
 	return hold_over(i, h);
 }
 
-SEC("kretprobe/alloc_dax_mapping")
-int BPF_KRETPROBE(hold_writer, void *dmap)
+/* Holds the target task if armed; 0 for the probes' return value. */
+static __always_inline int hold_target(void)
 {
 	struct hold h;
 	__u64 start;
 
-	/* NULL: no free range, the fault waits and retries instead */
-	if (!dmap || state != RACE_ARMED ||
-	    bpf_get_current_pid_tgid() >> 32 != target_tgid)
+	if (state != RACE_ARMED || bpf_get_current_pid_tgid() >> 32 != target_tgid)
 		return 0;
 	start = bpf_ktime_get_ns();
 	h.deadline = start + RACE_HOLD_NS;
@@ -53,4 +57,22 @@ int BPF_KRETPROBE(hold_writer, void *dmap)
 	held_ns = bpf_ktime_get_ns() - start;
 	state = release ? RACE_RELEASED : RACE_GAVE_UP;
 	return 0;
+}
+
+SEC("kretprobe/alloc_dax_mapping")
+int BPF_KRETPROBE(hold_fault, void *dmap)
+{
+	/* NULL: no free range, the fault waits and retries instead */
+	return dmap ? hold_target() : 0;
+}
+
+/*
+ * At the return of the lookup, not at the entry of the removal: a kprobe
+ * on a function's entry runs with interrupts off here (no ftrace), and
+ * every other CPU would wait for this one at its next TLB shootdown.
+ */
+SEC("kretprobe/find_get_entries")
+int BPF_KRETPROBE(hold_reclaim, unsigned int found)
+{
+	return found ? hold_target() : 0;
 }
