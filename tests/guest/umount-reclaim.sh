@@ -12,7 +12,9 @@ wait_s=60	# TCG's slowness allowed for; only a broken kernel reaches it
 # leaves none free, which starts the worker
 src=$(mktemp -d /tmp/src.XXXXXX)	# other tests leave files in /tmp/src
 for i in $(seq 0 15); do make_file "$src/f.$i" 2; done
-start_daxfsd "$src" /tmp/mnt --dax-dev /dev/pmem0 || fail "mount: $(cat "$daxfs_err")"
+# the server holds REMOVEMAPPING replies from the start
+start_daxfsd "$src" /tmp/mnt --dax-dev /dev/pmem0 --stall-removemapping ||
+	fail "mount: $(cat "$daxfs_err")"
 
 inst=$tracefs/instances/umount-reclaim
 mkdir "$inst"
@@ -21,7 +23,6 @@ exec 7< "$inst/trace_pipe"
 # whatever happens, nothing is left waiting behind a stalled server
 trap 'release_stall; exec 7<&-; rmdir "$inst" 2>/dev/null' EXIT
 
-kill -USR2 "$daxfs_pid"		# hold REMOVEMAPPING replies
 dmesg_seen=$(dmesg | wc -l)
 timeout $wait_s cat /tmp/mnt/f.* > /dev/null || fail "reading the files through the window"
 line=$(timeout $wait_s grep -m1 -E 'fuse_dax_remove_begin: .* reason background ' <&7) ||

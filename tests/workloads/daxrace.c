@@ -43,9 +43,9 @@
 #include <bpf/libbpf.h>
 #include "daxrace.h"
 #include "daxrace.skel.h"
+#include "../../tools/daxfsd/window.h"	/* WINDOW_RANGE_SIZE */
 
 #define PAGE		4096
-#define DAX_RANGE	(2 << 20)	/* FUSE_DAX_SZ */
 #define STORE_BYTE	0x5a
 #define WAIT_HOLD_S	30	/* for the child to be held, TCG included */
 
@@ -223,19 +223,19 @@ static int map_all_but_last(struct race *r)
 		fprintf(stderr, "daxrace: %s: %s\n", r->path, strerror(errno));
 		return -1;
 	}
-	if (st.st_size < 2 * DAX_RANGE) {
-		fprintf(stderr, "daxrace: %s: --open needs a file of two ranges (%d MiB) or more\n",
-			r->path, 2 * DAX_RANGE >> 20);
+	if (st.st_size < 2 * WINDOW_RANGE_SIZE) {
+		fprintf(stderr, "daxrace: %s: --open needs a file of two ranges (%u MiB) or more\n",
+			r->path, 2 * WINDOW_RANGE_SIZE >> 20);
 		return -1;
 	}
 	r->map_len = st.st_size;
-	r->write_at = (st.st_size - 1) / DAX_RANGE * DAX_RANGE;
+	r->write_at = (st.st_size - 1) / WINDOW_RANGE_SIZE * WINDOW_RANGE_SIZE;
 	r->map = mmap(NULL, r->map_len, PROT_READ, MAP_SHARED, r->fd, 0);
 	if (r->map == MAP_FAILED) {
 		fprintf(stderr, "daxrace: mmap %s: %s\n", r->path, strerror(errno));
 		return -1;
 	}
-	for (off = 0; off < r->write_at; off += DAX_RANGE)
+	for (off = 0; off < r->write_at; off += WINDOW_RANGE_SIZE)
 		(void)*(volatile unsigned char *)(r->map + off);
 	return 0;
 }
