@@ -122,6 +122,8 @@ static __always_inline int on_reclaim_end(__u64 *ctx)
 		return 0;
 	s->reclaims[bg]++;
 	s->reclaimed[bg] += ctx[RECLAIM_ARG_FREED];
+	if ((int)ctx[RECLAIM_ARG_RET] < 0)
+		s->reclaim_errors[bg]++;
 	if (ns)
 		hist_add(dev, kind, ns);
 	return 0;

@@ -13,6 +13,7 @@ struct dax_stat {
 	__u64 remove_errors;		/* remove_end with ret != 0 */
 	__u64 reclaims[2];		/* reclaim runs: inline, background */
 	__u64 reclaimed[2];		/* ranges they freed */
+	__u64 reclaim_errors[2];	/* runs that ended with ret < 0 */
 	__u64 fault_waits;		/* fault_wait_begin */
 	__u64 fault_waits_done;		/* fault_wait_end */
 	__u64 fault_wait_ns;

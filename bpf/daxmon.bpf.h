@@ -90,6 +90,7 @@ static __always_inline void read_pool(struct dax_pool *pool, __u64 *ctx,
 #define RECLAIM_ARG_INO		1
 #define RECLAIM_ARG_REASON	2
 #define RECLAIM_ARG_FREED	4
+#define RECLAIM_ARG_RET		5
 #define WAIT_ARG_RET		3
 #define POOL_ARG_SETUP		6	/* setup, remove and reclaim events */
 #define POOL_ARG_WAIT		4	/* wait events */

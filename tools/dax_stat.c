@@ -325,6 +325,8 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 			    "inline", "background");
 		json_counts(&j, "reclaimed_ranges", d.reclaimed[0],
 			    d.reclaimed[1], "inline", "background");
+		json_counts(&j, "reclaim_errors", d.reclaim_errors[0],
+			    d.reclaim_errors[1], "inline", "background");
 		json_key(&j, "fault_waits");
 		json_u64(&j, d.fault_waits);
 		json_key(&j, "fault_wait_ms");
@@ -360,6 +362,7 @@ static const struct metric counters[] = {
 	{ "daxmon_remove_errors_total", "counter", "Range removals whose request failed." },
 	{ "daxmon_reclaims_total", "counter", "Reclaim runs, by mode." },
 	{ "daxmon_reclaimed_ranges_total", "counter", "Ranges freed by reclaim, by mode." },
+	{ "daxmon_reclaim_errors_total", "counter", "Reclaim runs that ended in an error, by mode." },
 	{ "daxmon_fault_waits_total", "counter", "Page faults that waited for a free range." },
 	{ "daxmon_alloc_waits_total", "counter", "Reads and writes that waited for a free range." },
 };
@@ -425,8 +428,9 @@ static void prom_counters(FILE *out, const struct snapshot *snap, int which)
 		__u32 dev = snap->m[i].dev;
 		const char *name = counters[which].name;
 		__u64 plain[] = { s->setups, s->upgrades, s->setup_errors, 0,
-				  s->remove_errors, 0, 0, s->fault_waits,
+				  s->remove_errors, 0, 0, 0, s->fault_waits,
 				  s->alloc_waits };
+		const __u64 *by_mode[] = { s->reclaims, s->reclaimed, s->reclaim_errors };
 
 		switch (which) {
 		case 3:
@@ -437,10 +441,10 @@ static void prom_counters(FILE *out, const struct snapshot *snap, int which)
 			break;
 		case 5:
 		case 6:
+		case 7:
 			for (int m = 0; m < 2; m++) {
 				mount_labels(labels, sizeof(labels), dev, "mode", modes[m]);
-				prom_sample(out, name, labels,
-					    which == 5 ? s->reclaims[m] : s->reclaimed[m]);
+				prom_sample(out, name, labels, by_mode[which - 5][m]);
 			}
 			break;
 		default:

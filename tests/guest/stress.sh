@@ -31,11 +31,11 @@ echo "ok: $workers workers, $ops operations, every read as the models say"
 
 stop_daxfsd /tmp/mnt
 stop_tool "$stat_pid" || fail "dax-stat exited $? under the stress: $(tail -2 "$work/stat.err")"
-read -r setups removed fwaits <<<"$(dax_stat_sums "$work/stat.json")" || fail "dax-stat JSON does not parse"
+read -r setups removed fwaits rerrs <<<"$(dax_stat_sums "$work/stat.json")" || fail "dax-stat JSON does not parse"
 expect_eq "dax-stat setups+upgrades = server SETUPMAPPING" "$(stat_of SETUPMAPPING)" "$setups"
 expect_eq "dax-stat ranges removed = server's" "$(stat_of removemapping_ranges)" "$removed"
 [ "$setups" -gt 64 ] || fail "only $setups SETUPMAPPING: the window was not under pressure"
-echo "ok: $setups mappings set up, $removed removed, $fwaits fault waits"
+echo "ok: $setups mappings set up, $removed removed, $fwaits fault waits, $rerrs failed reclaims"
 
 start_daxfsd /tmp/src /tmp/mnt --dax-dev /dev/pmem0 || fail "remount: $(cat "$daxfs_err")"
 n=0

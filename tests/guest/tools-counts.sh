@@ -60,12 +60,15 @@ expect_eq "events lost by the trace buffer" 0 "$overruns"
 promtool check metrics < "$work/daxmon.prom" || fail "promtool rejects the textfile"
 echo "ok: the textfile passes promtool"
 
-read -r setups removed fwaits <<<"$(dax_stat_sums "$work/stat.json")" || fail "dax-stat JSON does not parse"
+read -r setups removed fwaits rerrs <<<"$(dax_stat_sums "$work/stat.json")" || fail "dax-stat JSON does not parse"
 expect_eq "dax-stat setups+upgrades = server SETUPMAPPING" "$(stat_of SETUPMAPPING)" "$setups"
 expect_eq "dax-stat removals - errors = server REMOVEMAPPING ranges" "$(stat_of removemapping_ranges)" "$removed"
 trace_count() { grep -c " $1: " "$tracefs/trace"; }
 expect_eq "dax-stat fault waits = trace buffer" "$(trace_count fuse_dax_fault_wait_begin)" "$fwaits"
-expect_eq "dax-stat --raw-tp = dax-stat tp_btf" "$setups $removed $fwaits" "$(dax_stat_sums "$work/stat-raw.json")"
+expect_eq "dax-stat failed reclaims = trace buffer" \
+	"$(grep -c ' fuse_dax_reclaim_end: .* ret -' "$tracefs/trace")" "$rerrs"
+expect_eq "dax-stat --raw-tp = dax-stat tp_btf" "$setups $removed $fwaits $rerrs" \
+	"$(dax_stat_sums "$work/stat-raw.json")"
 
 expect_eq "dax-lat setup count = setup events" "$(trace_count fuse_dax_setup_end)" \
 	"$(dax_lat_count "$work/lat.json" setup)"

@@ -88,18 +88,20 @@ stop_tool() {
 	return $rc
 }
 
-# dax_stat_sums FILE: "SETUPS REMOVED FAULT_WAITS" over all intervals and
-# mounts of dax-stat --json: setups with upgrades (the server's
-# SETUPMAPPING), ranges removed without error (its removemapping_ranges).
+# dax_stat_sums FILE: "SETUPS REMOVED FAULT_WAITS RECLAIM_ERRORS" over all
+# intervals and mounts of dax-stat --json: setups with upgrades (the
+# server's SETUPMAPPING), ranges removed without error (its
+# removemapping_ranges), reclaim runs that failed, inline or background.
 dax_stat_sums() {
 	python3 - "$1" <<'PY'
 import json, sys
-s = [0, 0, 0]
+s = [0, 0, 0, 0]
 for line in open(sys.argv[1]):
     for m in json.loads(line)["mounts"]:
         s[0] += m["setups"] + m["upgrades"]
         s[1] += sum(m["removals"].values()) - m["remove_errors"]
         s[2] += m["fault_waits"]
+        s[3] += sum(m["reclaim_errors"].values())
 print(*s)
 PY
 }

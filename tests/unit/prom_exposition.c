@@ -33,6 +33,7 @@ int main(int argc, char **argv)
 		.setups = 1000, .upgrades = 40, .setup_errors = 2,
 		.removals = { 600, 350, 30 }, .remove_errors = 1,
 		.reclaims = { 300, 60 }, .reclaimed = { 600, 350 },
+		.reclaim_errors = { 3, 5 },
 		.fault_waits = 120, .fault_waits_done = 119,
 		.fault_wait_ns = 9000000000ULL,
 		.alloc_waits = 80, .alloc_waits_done = 78,
