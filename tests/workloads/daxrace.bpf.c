@@ -7,7 +7,10 @@
  *    ranges;
  *  - open: in the inline reclaim of its write, after
  *    invalidate_inode_pages2_range() looked the range's DAX entries up
- *    (find_get_entries()) and before it removes them.
+ *    (find_get_entries()) and before it removes them;
+ *  - flush: in the writeback of its close(2), with a DAX entry locked and
+ *    its TOWRITE mark cleared while its mappings are write-protected
+ *    (dax_writeback_one() calls pfn_mkclean_range() there).
  * Only the program of the race asked for is loaded.  A BPF program cannot
  * sleep, so the hold is a bounded spin.
  */
@@ -75,4 +78,11 @@ SEC("kretprobe/find_get_entries")
 int BPF_KRETPROBE(hold_reclaim, unsigned int found)
 {
 	return found ? hold_target() : 0;
+}
+
+/* once per mapping of the entry; the target's first call holds it */
+SEC("kretprobe/pfn_mkclean_range")
+int BPF_KRETPROBE(hold_flush, int cleaned)
+{
+	return hold_target();
 }

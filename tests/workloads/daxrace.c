@@ -25,6 +25,16 @@
  * nothing freeing any (the server holding REMOVEMAPPING).  "let the
  * writer go" is printed once the hold ended: a held REMOVEMAPPING may be
  * let go from then on.
+ *
+ * daxrace --flush FILE: as --open, but this process stores into the
+ * first page of FILE, and the held child is a close(2) of FILE, whose
+ * writeback has that page's DAX entry locked.  Meanwhile another child
+ * pread(2)s a byte of the last range: its inline reclaim of the first
+ * range writes the entry back too and must wait for it, not skip it, or
+ * the entry keeps a TOWRITE mark and its removal fails with EBUSY.  This
+ * process waits until the reader sleeps on the entry (its kernel stack,
+ * /proc/PID/stack), then lets the close go; the read must succeed.  Same
+ * needs on FILE and the pool as --open.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,14 +64,25 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
 }
 
+enum race_mode {
+	RACE_UPGRADE,	/* a write fault against a reader's setup */
+	RACE_OPEN,	/* inline reclaim against open(2) */
+	RACE_FLUSH,	/* inline reclaim against the writeback of close(2) */
+};
+
 struct race {
-	bool open;		/* --open: the reclaim against open(2) */
+	enum race_mode mode;
 	const char *path;
 	int fd;
-	unsigned char *map;	/* the first page; with --open, all of FILE */
+	unsigned char *map;	/* the first page; else all of FILE */
 	size_t map_len;
-	off_t write_at;		/* --open: where the child writes */
+	off_t write_at;		/* where the writer (--flush: the reader) goes */
 	int opened_fd;		/* --open: FILE opened during the hold */
+	pid_t reader;		/* --flush: the child whose read reclaims */
+};
+
+static const char *const held_task[] = {
+	[RACE_UPGRADE] = "writer", [RACE_OPEN] = "writer", [RACE_FLUSH] = "close",
 };
 
 /* The held task: waits for the go, then writes. */
@@ -72,9 +93,16 @@ static void run_writer(const struct race *r, int go_fd)
 
 	if (read(go_fd, &c, 1) != 1)
 		_exit(1);
-	if (!r->open) {
+	if (r->mode == RACE_UPGRADE) {
 		r->map[0] = STORE_BYTE;
 		_exit(msync(r->map, PAGE, MS_SYNC) ? 2 : 0);
+	}
+	if (r->mode == RACE_FLUSH) {
+		if (close(r->fd)) {
+			fprintf(stderr, "daxrace: close: %s\n", strerror(errno));
+			_exit(2);
+		}
+		_exit(0);
 	}
 	if (pwrite(r->fd, &byte, 1, r->write_at) != 1) {
 		fprintf(stderr, "daxrace: the writer's pwrite at %lld: %s\n",
@@ -82,6 +110,79 @@ static void run_writer(const struct race *r, int go_fd)
 		_exit(3);
 	}
 	_exit(0);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --flush: the reader's kernel stack shows it waits for the held entry */
+static bool reader_waits(pid_t reader)
+{
+	char path[64], buf[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stack", (int)reader);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	/* in its own writeback of the entry, or in removing it */
+	return strstr(buf, "dax_writeback_mapping_range") ||
+	       strstr(buf, "invalidate_inode_pages2_range");
+}
+
+/*
+ * --flush: a child reads a byte of the last range, so that its inline
+ * reclaim meets the entry the held close(2) has locked; returns once the
+ * child sleeps on it.
+ */
+static int start_reader(struct race *r)
+{
+	const struct timespec tick = { .tv_nsec = 1000000 };
+	double deadline = now() + WAIT_HOLD_S;
+	unsigned char byte;
+	int status;
+
+	r->reader = fork();
+	if (r->reader < 0) {
+		perror("daxrace: fork");
+		return -1;
+	}
+	if (r->reader == 0) {
+		if (pread(r->fd, &byte, 1, r->write_at) != 1) {
+			fprintf(stderr, "daxrace: the reader's pread at %lld: %s\n",
+				(long long)r->write_at, strerror(errno));
+			_exit(3);
+		}
+		_exit(0);
+	}
+	while (!reader_waits(r->reader)) {
+		if (waitpid(r->reader, &status, WNOHANG) == r->reader) {
+			r->reader = -1;
+			fprintf(stderr, "daxrace: the reader never waited for the locked entry: "
+				"its read found a free range, or %s\n",
+				WIFEXITED(status) && WEXITSTATUS(status) == 3 ?
+				"it failed" : "it reclaimed another range");
+			return -1;
+		}
+		if (now() > deadline) {
+			fprintf(stderr, "daxrace: the reader did not reach the entry within %d s\n",
+				WAIT_HOLD_S);
+			return -1;
+		}
+		nanosleep(&tick, NULL);
+	}
+	return 0;
 }
 
 /*
@@ -92,7 +193,9 @@ static int meddle(struct race *r)
 {
 	unsigned char buf[1];
 
-	if (!r->open) {
+	if (r->mode == RACE_FLUSH)
+		return start_reader(r);
+	if (r->mode == RACE_UPGRADE) {
 		if (pread(r->fd, buf, 1, PAGE) != 1) {
 			perror("daxrace: pread");
 			return -1;
@@ -107,14 +210,6 @@ static int meddle(struct race *r)
 	return 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Polls until the BPF side holds the writer; 0, or -1 with why. */
 static int wait_held(struct daxrace_bpf *skel, const struct race *r, pid_t writer)
 {
@@ -124,20 +219,52 @@ static int wait_held(struct daxrace_bpf *skel, const struct race *r, pid_t write
 
 	while (skel->bss->state == RACE_ARMED) {
 		if (waitpid(writer, &status, WNOHANG) == writer) {
-			fprintf(stderr, "daxrace: the writer was never held: %s\n", r->open ?
+			fprintf(stderr, "daxrace: the %s was never held: %s\n", held_task[r->mode],
+				r->mode == RACE_OPEN ?
 				"its write found a free range (fill the pool first, "
 				"and hold the server's REMOVEMAPPING)" :
+				r->mode == RACE_FLUSH ? "it wrote nothing back (store into FILE first)" :
 				"the range was set up already (use a file untouched since the mount)");
 			return -1;
 		}
 		if (now() > deadline) {
-			fprintf(stderr, "daxrace: the writer was not held within %d s\n",
-				WAIT_HOLD_S);
+			fprintf(stderr, "daxrace: the %s was not held within %d s\n",
+				held_task[r->mode], WAIT_HOLD_S);
 			return -1;
 		}
 		nanosleep(&tick, NULL);
 	}
 	return 0;
+}
+
+/* --flush: the reader's read returned its byte */
+static bool reader_succeeded(pid_t reader)
+{
+	int status;
+
+	if (waitpid(reader, &status, 0) != reader || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		fprintf(stderr, "daxrace: the reader failed (wait status %#x)\n", status);
+		return false;
+	}
+	return true;
+}
+
+static void report(const struct daxrace_bpf *skel, const struct race *r)
+{
+	static const char *const other_side[] = {
+		[RACE_UPGRADE] = "reader set the range up",
+		[RACE_OPEN] = "opened the file",
+		[RACE_FLUSH] = "reader reclaimed the entry's range",
+	};
+
+	printf("%s while the %s was held\n", other_side[r->mode], held_task[r->mode]);
+	if (r->mode == RACE_FLUSH)
+		printf("close held %.1f ms after storing %#x at offset 0\n",
+		       skel->bss->held_ns / 1e6, STORE_BYTE);
+	else
+		printf("writer held %.1f ms, wrote %#x at offset %lld\n",
+		       skel->bss->held_ns / 1e6, STORE_BYTE, (long long)r->write_at);
 }
 
 static int race(struct daxrace_bpf *skel, struct race *r)
@@ -185,15 +312,15 @@ static int race(struct daxrace_bpf *skel, struct race *r)
 
 	if (waitpid(writer, &status, 0) != writer || !WIFEXITED(status) ||
 	    WEXITSTATUS(status)) {
-		fprintf(stderr, "daxrace: the writer failed (wait status %#x)\n", status);
-		return -1;
+		fprintf(stderr, "daxrace: the %s failed (wait status %#x)\n",
+			held_task[r->mode], status);
+		bad = 1;
 	}
+	if (r->reader > 0 && !reader_succeeded(r->reader))
+		bad = 1;
 	if (bad)
 		return -1;
-	printf("%s while the writer was held\n", r->open ?
-	       "opened the file" : "reader set the range up");
-	printf("writer held %.1f ms, wrote %#x at offset %lld\n",
-	       skel->bss->held_ns / 1e6, STORE_BYTE, (long long)r->write_at);
+	report(skel, r);
 	if (fsync(r->fd)) {
 		perror("daxrace: fsync");
 		return -1;
@@ -213,7 +340,11 @@ static int map_first_page(struct race *r)
 	return 0;
 }
 
-/* --open: every range of FILE but the last one mapped, by read faults. */
+/*
+ * --open, --flush: every range of FILE but the last one mapped, by read
+ * faults; --flush stores into the first page.  The children do not
+ * inherit the mapping: a munmap() in one would wait for the held close.
+ */
 static int map_all_but_last(struct race *r)
 {
 	struct stat st;
@@ -224,36 +355,46 @@ static int map_all_but_last(struct race *r)
 		return -1;
 	}
 	if (st.st_size < 2 * WINDOW_RANGE_SIZE) {
-		fprintf(stderr, "daxrace: %s: --open needs a file of two ranges (%u MiB) or more\n",
+		fprintf(stderr, "daxrace: %s: needs a file of two ranges (%u MiB) or more\n",
 			r->path, 2 * WINDOW_RANGE_SIZE >> 20);
 		return -1;
 	}
 	r->map_len = st.st_size;
 	r->write_at = (st.st_size - 1) / WINDOW_RANGE_SIZE * WINDOW_RANGE_SIZE;
-	r->map = mmap(NULL, r->map_len, PROT_READ, MAP_SHARED, r->fd, 0);
-	if (r->map == MAP_FAILED) {
+	r->map = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
+	if (r->map == MAP_FAILED || madvise(r->map, r->map_len, MADV_DONTFORK)) {
 		fprintf(stderr, "daxrace: mmap %s: %s\n", r->path, strerror(errno));
 		return -1;
 	}
 	for (off = 0; off < r->write_at; off += WINDOW_RANGE_SIZE)
 		(void)*(volatile unsigned char *)(r->map + off);
+	if (r->mode == RACE_FLUSH)
+		r->map[0] = STORE_BYTE;
 	return 0;
 }
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: daxrace [--open] FILE\n");
+	fprintf(stderr, "usage: daxrace [--open | --flush] FILE\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	struct race r = { .fd = -1, .map = MAP_FAILED, .opened_fd = -1 };
+	struct race r = { .fd = -1, .map = MAP_FAILED, .opened_fd = -1, .reader = -1 };
 	struct daxrace_bpf *skel = NULL;
+	struct bpf_program *hold[3];
+	static const char *const probed[] = {
+		[RACE_UPGRADE] = "alloc_dax_mapping",
+		[RACE_OPEN] = "find_get_entries",
+		[RACE_FLUSH] = "pfn_mkclean_range",
+	};
 	int err = 1;
 
 	if (argc == 3 && !strcmp(argv[1], "--open"))
-		r.open = true;
+		r.mode = RACE_OPEN;
+	else if (argc == 3 && !strcmp(argv[1], "--flush"))
+		r.mode = RACE_FLUSH;
 	else if (argc != 2)
 		return usage();
 	r.path = argv[argc - 1];
@@ -265,22 +406,25 @@ int main(int argc, char **argv)
 		fprintf(stderr, "daxrace: %s: %s\n", r.path, strerror(errno));
 		return 1;
 	}
-	if (r.open ? map_all_but_last(&r) : map_first_page(&r))
+	if (r.mode == RACE_UPGRADE ? map_first_page(&r) : map_all_but_last(&r))
 		goto out;
 	skel = daxrace_bpf__open();
 	if (!skel) {
 		fprintf(stderr, "daxrace: opening the BPF object failed\n");
 		goto out;
 	}
-	bpf_program__set_autoload(r.open ? skel->progs.hold_fault : skel->progs.hold_reclaim, false);
+	hold[RACE_UPGRADE] = skel->progs.hold_fault;
+	hold[RACE_OPEN] = skel->progs.hold_reclaim;
+	hold[RACE_FLUSH] = skel->progs.hold_flush;
+	for (unsigned int i = 0; i < 3; i++)
+		bpf_program__set_autoload(hold[i], i == r.mode);
 	if (daxrace_bpf__load(skel)) {
 		fprintf(stderr, "daxrace: loading the BPF program failed\n");
 		goto out;
 	}
 	if (daxrace_bpf__attach(skel)) {
 		fprintf(stderr, "daxrace: attaching a probe to %s failed: "
-			"needs CONFIG_KPROBES and fs/fuse/dax.c built in\n",
-			r.open ? "find_get_entries" : "alloc_dax_mapping");
+			"needs CONFIG_KPROBES and fs/fuse/dax.c built in\n", probed[r.mode]);
 		goto out;
 	}
 	err = race(skel, &r) ? 1 : 0;

@@ -1,0 +1,41 @@
+# A writeback that finds a DAX entry locked by another writeback must
+# wait for it, not skip it: the entry would keep the TOWRITE mark its own
+# tagging set, and every later reclaim of the range would fail with EBUSY
+# (read(2) failed so in guest/stress).  daxrace --flush holds a close(2)
+# in the writeback of a stored page while another process reads the
+# file with no free range, so that its inline reclaim writes the same
+# page back.  dax-stat counts the reclaim runs that failed: none.
+. "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/daxfs.sh"
+
+# The pool of reclaim-open: 13 files of one range and 3 of the 4 ranges
+# of the big one fill it; the server holds REMOVEMAPPING, so no range
+# frees itself.
+src=$(mktemp -d /tmp/src.XXXXXX)
+for i in $(seq 0 12); do make_file "$src/f.$i" 2; done
+make_file "$src/big" 8
+printf '\0' | dd of="$src/big" conv=notrunc status=none	# not the byte stored
+start_daxfsd "$src" /tmp/mnt --dax-dev /dev/pmem0 --stall-removemapping ||
+	fail "mount: $(cat "$daxfs_err")"
+trap release_stall EXIT
+timeout 60 cat /tmp/mnt/f.* > /dev/null || fail "reading the files through the window"
+start_tool "$work/stat.json" "$work/stat.err" "$build/tools/dax-stat" --json 5 ||
+	fail "dax-stat: $tool_line"
+stat_pid=$tool_pid
+
+start_ready 'let the writer go' "$work/race.out" "$build/tools/daxrace" --flush /tmp/mnt/big ||
+	fail "daxrace could not set the race up: $(cat "$work/race.out")"
+race=$tool_pid
+release_stall	# the reader's REMOVEMAPPING may go now
+wait "$race"
+rc=$?
+cat "$work/race.out"
+stop_daxfsd /tmp/mnt
+stop_tool "$stat_pid" || fail "dax-stat exited $?: $(tail -2 "$work/stat.err")"
+read -r _ _ _ rerrs <<<"$(dax_stat_sums "$work/stat.json")" || fail "dax-stat JSON does not parse"
+echo "dax-stat: $rerrs failed reclaims"
+[ $rc = 0 ] || fail "the read racing the writeback failed"
+expect_eq "failed reclaims (dax-stat)" 0 "$rerrs"
+expect_eq "byte 0 of the file on the server" 5a \
+	"$(od -An -tx1 -N1 "$src/big" | tr -d ' ')"
+echo "ok: the read reclaimed the range whose page a close(2) was writing back"
