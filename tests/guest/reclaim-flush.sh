@@ -17,7 +17,14 @@ make_file "$src/big" 8
 printf '\0' | dd of="$src/big" conv=notrunc status=none	# not the byte stored
 start_daxfsd "$src" /tmp/mnt --dax-dev /dev/pmem0 --stall-removemapping ||
 	fail "mount: $(cat "$daxfs_err")"
-trap release_stall EXIT
+stat_pid= race=
+# on a failure too: nothing held, no tool left attached
+cleanup() {
+	release_stall
+	[ -n "$race" ] && kill -KILL "$race" 2>/dev/null
+	[ -n "$stat_pid" ] && kill -INT "$stat_pid" 2>/dev/null
+}
+trap cleanup EXIT
 timeout 60 cat /tmp/mnt/f.* > /dev/null || fail "reading the files through the window"
 start_tool "$work/stat.json" "$work/stat.err" "$build/tools/dax-stat" --json 5 ||
 	fail "dax-stat: $tool_line"
@@ -29,9 +36,11 @@ race=$tool_pid
 release_stall	# the reader's REMOVEMAPPING may go now
 wait "$race"
 rc=$?
+race=
 cat "$work/race.out"
 stop_daxfsd /tmp/mnt
 stop_tool "$stat_pid" || fail "dax-stat exited $?: $(tail -2 "$work/stat.err")"
+stat_pid=
 read -r _ _ _ rerrs <<<"$(dax_stat_sums "$work/stat.json")" || fail "dax-stat JSON does not parse"
 echo "dax-stat: $rerrs failed reclaims"
 [ $rc = 0 ] || fail "the read racing the writeback failed"

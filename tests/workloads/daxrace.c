@@ -68,6 +68,7 @@ enum race_mode {
 	RACE_UPGRADE,	/* a write fault against a reader's setup */
 	RACE_OPEN,	/* inline reclaim against open(2) */
 	RACE_FLUSH,	/* inline reclaim against the writeback of close(2) */
+	RACE_NR_MODES,
 };
 
 struct race {
@@ -120,25 +121,42 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* --flush: the reader's kernel stack shows it waits for the held entry */
-static bool reader_waits(pid_t reader)
+/* /proc/PID/NAME of the reader into buf; false if it cannot be read */
+static bool read_proc(pid_t pid, const char *name, char *buf, size_t size)
 {
-	char path[64], buf[4096];
+	char path[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/stack", (int)reader);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
-	/* in its own writeback of the entry, or in removing it */
-	return strstr(buf, "dax_writeback_mapping_range") ||
-	       strstr(buf, "invalidate_inode_pages2_range");
+	return true;
+}
+
+/*
+ * --flush: the reader sleeps uninterruptibly (state D) in its own
+ * writeback of the held entry or in removing it; merely passing through
+ * those functions is not enough.
+ */
+static bool reader_waits(pid_t reader)
+{
+	char stat[512], stack[4096];
+	const char *state;
+
+	if (!read_proc(reader, "stat", stat, sizeof(stat)) ||
+	    !(state = strrchr(stat, ')')) || state[1] != ' ' || state[2] != 'D')
+		return false;
+	if (!read_proc(reader, "stack", stack, sizeof(stack)))
+		return false;
+	return strstr(stack, "dax_writeback_mapping_range") ||
+	       strstr(stack, "invalidate_inode_pages2_range");
 }
 
 /*
@@ -149,9 +167,10 @@ static bool reader_waits(pid_t reader)
 static int start_reader(struct race *r)
 {
 	const struct timespec tick = { .tv_nsec = 1000000 };
-	double deadline = now() + WAIT_HOLD_S;
+	/* the close is held RACE_HOLD_NS at most: no use waiting longer */
+	double deadline = now() + RACE_HOLD_NS / 1e9;
 	unsigned char byte;
-	int status;
+	int status = 0;
 
 	r->reader = fork();
 	if (r->reader < 0) {
@@ -169,15 +188,20 @@ static int start_reader(struct race *r)
 	while (!reader_waits(r->reader)) {
 		if (waitpid(r->reader, &status, WNOHANG) == r->reader) {
 			r->reader = -1;
-			fprintf(stderr, "daxrace: the reader never waited for the locked entry: "
-				"its read found a free range, or %s\n",
-				WIFEXITED(status) && WEXITSTATUS(status) == 3 ?
-				"it failed" : "it reclaimed another range");
+			if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+				fprintf(stderr, "daxrace: the reader failed before it waited "
+					"for the locked entry\n");
+			else
+				fprintf(stderr, "daxrace: the reader never waited for the locked "
+					"entry: its read found a free range or reclaimed another\n");
 			return -1;
 		}
 		if (now() > deadline) {
-			fprintf(stderr, "daxrace: the reader did not reach the entry within %d s\n",
-				WAIT_HOLD_S);
+			fprintf(stderr, "daxrace: the reader did not wait for the entry within "
+				"the hold (%.0f s)\n", RACE_HOLD_NS / 1e9);
+			kill(r->reader, SIGKILL);
+			waitpid(r->reader, NULL, 0);
+			r->reader = -1;
 			return -1;
 		}
 		nanosleep(&tick, NULL);
@@ -223,7 +247,7 @@ static int wait_held(struct daxrace_bpf *skel, const struct race *r, pid_t write
 				r->mode == RACE_OPEN ?
 				"its write found a free range (fill the pool first, "
 				"and hold the server's REMOVEMAPPING)" :
-				r->mode == RACE_FLUSH ? "it wrote nothing back (store into FILE first)" :
+				r->mode == RACE_FLUSH ? "it wrote nothing back (no dirty DAX entry of FILE mapped)" :
 				"the range was set up already (use a file untouched since the mount)");
 			return -1;
 		}
@@ -240,7 +264,7 @@ static int wait_held(struct daxrace_bpf *skel, const struct race *r, pid_t write
 /* --flush: the reader's read returned its byte */
 static bool reader_succeeded(pid_t reader)
 {
-	int status;
+	int status = 0;
 
 	if (waitpid(reader, &status, 0) != reader || !WIFEXITED(status) ||
 	    WEXITSTATUS(status)) {
@@ -269,7 +293,7 @@ static void report(const struct daxrace_bpf *skel, const struct race *r)
 
 static int race(struct daxrace_bpf *skel, struct race *r)
 {
-	int go[2], status, bad = 0;
+	int go[2], status = 0, bad = 0;
 	double took;
 	pid_t writer;
 
@@ -362,8 +386,12 @@ static int map_all_but_last(struct race *r)
 	r->map_len = st.st_size;
 	r->write_at = (st.st_size - 1) / WINDOW_RANGE_SIZE * WINDOW_RANGE_SIZE;
 	r->map = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
-	if (r->map == MAP_FAILED || madvise(r->map, r->map_len, MADV_DONTFORK)) {
+	if (r->map == MAP_FAILED) {
 		fprintf(stderr, "daxrace: mmap %s: %s\n", r->path, strerror(errno));
+		return -1;
+	}
+	if (madvise(r->map, r->map_len, MADV_DONTFORK)) {
+		fprintf(stderr, "daxrace: madvise(MADV_DONTFORK): %s\n", strerror(errno));
 		return -1;
 	}
 	for (off = 0; off < r->write_at; off += WINDOW_RANGE_SIZE)
@@ -383,7 +411,7 @@ int main(int argc, char **argv)
 {
 	struct race r = { .fd = -1, .map = MAP_FAILED, .opened_fd = -1, .reader = -1 };
 	struct daxrace_bpf *skel = NULL;
-	struct bpf_program *hold[3];
+	struct bpf_program *hold[RACE_NR_MODES];
 	static const char *const probed[] = {
 		[RACE_UPGRADE] = "alloc_dax_mapping",
 		[RACE_OPEN] = "find_get_entries",
@@ -416,7 +444,7 @@ int main(int argc, char **argv)
 	hold[RACE_UPGRADE] = skel->progs.hold_fault;
 	hold[RACE_OPEN] = skel->progs.hold_reclaim;
 	hold[RACE_FLUSH] = skel->progs.hold_flush;
-	for (unsigned int i = 0; i < 3; i++)
+	for (unsigned int i = 0; i < RACE_NR_MODES; i++)
 		bpf_program__set_autoload(hold[i], i == r.mode);
 	if (daxrace_bpf__load(skel)) {
 		fprintf(stderr, "daxrace: loading the BPF program failed\n");
