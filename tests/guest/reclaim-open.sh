@@ -7,17 +7,7 @@
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/daxfs.sh"
 
-# A pool of 16: 13 files of one range, and one of 4 ranges whose first 3
-# daxrace maps, leave no range free for its write into the fourth.  The
-# server holds REMOVEMAPPING, so the background worker (started once
-# fewer than 3 are free) frees none.
-src=$(mktemp -d /tmp/src.XXXXXX)	# other tests leave files in /tmp/src
-for i in $(seq 0 12); do make_file "$src/f.$i" 2; done
-make_file "$src/big" 8
-start_daxfsd "$src" /tmp/mnt --dax-dev /dev/pmem0 --stall-removemapping ||
-	fail "mount: $(cat "$daxfs_err")"
-trap release_stall EXIT
-timeout 60 cat /tmp/mnt/f.* > /dev/null || fail "reading the files through the window"
+mount_full_pool	# no range free for the write into big's fourth range
 
 start_ready 'let the writer go' "$work/race.out" "$build/tools/daxrace" --open /tmp/mnt/big ||
 	fail "daxrace could not set the race up: $(cat "$work/race.out")"

@@ -40,6 +40,22 @@ release_stall() {
 	kill -USR2 "$daxfs_pid"
 }
 
+# mount_full_pool: the pool of the daxrace races.  A window of 16
+# ranges, 13 files of one range read through, and SRC/big of 4 ranges
+# whose first 3 daxrace maps: no range is left free for the fourth.  The
+# server holds REMOVEMAPPING (release_stall at EXIT), so the background
+# worker, started once fewer than 3 are free, frees none.  Sets src (other
+# tests leave files in /tmp/src); mounted on /tmp/mnt.
+mount_full_pool() {
+	src=$(mktemp -d /tmp/src.XXXXXX)
+	for i in $(seq 0 12); do make_file "$src/f.$i" 2; done
+	make_file "$src/big" 8
+	start_daxfsd "$src" /tmp/mnt --dax-dev /dev/pmem0 --stall-removemapping ||
+		fail "mount: $(cat "$daxfs_err")"
+	trap release_stall EXIT
+	timeout 60 cat /tmp/mnt/f.* > /dev/null || fail "reading the files through the window"
+}
+
 # stat_of KEY: a number from the server's stats JSON ("SETUPMAPPING",
 # "removemapping_ranges", ...).
 stat_of() {

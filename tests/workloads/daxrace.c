@@ -82,8 +82,25 @@ struct race {
 	pid_t reader;		/* --flush: the child whose read reclaims */
 };
 
-static const char *const held_task[] = {
-	[RACE_UPGRADE] = "writer", [RACE_OPEN] = "writer", [RACE_FLUSH] = "close",
+/* What each race holds, where, and what to say about it. */
+static const struct race_kind {
+	const char *option;	/* NULL: the default */
+	const char *prog;	/* the BPF program that holds */
+	const char *probe;	/* the function it probes */
+	const char *held;	/* the task it holds */
+	const char *other_side;	/* what this process did meanwhile */
+	const char *never_held;	/* why the held task may never get there */
+} kinds[RACE_NR_MODES] = {
+	[RACE_UPGRADE] = { NULL, "hold_fault", "alloc_dax_mapping", "writer",
+			   "reader set the range up",
+			   "the range was set up already (use a file untouched since the mount)" },
+	[RACE_OPEN] = { "--open", "hold_reclaim", "find_get_entries", "writer",
+			"opened the file",
+			"its write found a free range (fill the pool first, "
+			"and hold the server's REMOVEMAPPING)" },
+	[RACE_FLUSH] = { "--flush", "hold_flush", "pfn_mkclean_range", "close",
+			 "reader reclaimed the entry's range",
+			 "it wrote nothing back (no dirty DAX entry of FILE mapped)" },
 };
 
 /* The held task: waits for the go, then writes. */
@@ -121,6 +138,37 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+enum poll_end { POLL_DONE, POLL_EXITED, POLL_TIMEOUT };
+
+/* Polls every millisecond until done(arg), CHILD exits (*status), or SECONDS pass. */
+static enum poll_end poll_until(bool (*done)(const void *), const void *arg,
+				pid_t child, int *status, double seconds)
+{
+	const struct timespec tick = { .tv_nsec = 1000000 };
+	double deadline = now() + seconds;
+
+	while (!done(arg)) {
+		if (waitpid(child, status, WNOHANG) == child)
+			return POLL_EXITED;
+		if (now() > deadline)
+			return POLL_TIMEOUT;
+		nanosleep(&tick, NULL);
+	}
+	return POLL_DONE;
+}
+
+/* Waits for CHILD; true if it exited 0, else says how WHO failed. */
+static bool child_succeeded(pid_t child, const char *who)
+{
+	int status = 0;
+
+	if (waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+	    !WEXITSTATUS(status))
+		return true;
+	fprintf(stderr, "daxrace: the %s failed (wait status %#x)\n", who, status);
+	return false;
+}
+
 /* /proc/PID/NAME of the reader into buf; false if it cannot be read */
 static bool read_proc(pid_t pid, const char *name, char *buf, size_t size)
 {
@@ -145,8 +193,9 @@ static bool read_proc(pid_t pid, const char *name, char *buf, size_t size)
  * writeback of the held entry or in removing it; merely passing through
  * those functions is not enough.
  */
-static bool reader_waits(pid_t reader)
+static bool reader_waits(const void *arg)
 {
+	pid_t reader = *(const pid_t *)arg;
 	char stat[512], stack[4096];
 	const char *state;
 
@@ -166,9 +215,6 @@ static bool reader_waits(pid_t reader)
  */
 static int start_reader(struct race *r)
 {
-	const struct timespec tick = { .tv_nsec = 1000000 };
-	/* the close is held RACE_HOLD_NS at most: no use waiting longer */
-	double deadline = now() + RACE_HOLD_NS / 1e9;
 	unsigned char byte;
 	int status = 0;
 
@@ -185,28 +231,27 @@ static int start_reader(struct race *r)
 		}
 		_exit(0);
 	}
-	while (!reader_waits(r->reader)) {
-		if (waitpid(r->reader, &status, WNOHANG) == r->reader) {
-			r->reader = -1;
-			if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
-				fprintf(stderr, "daxrace: the reader failed before it waited "
-					"for the locked entry\n");
-			else
-				fprintf(stderr, "daxrace: the reader never waited for the locked "
-					"entry: its read found a free range or reclaimed another\n");
-			return -1;
-		}
-		if (now() > deadline) {
-			fprintf(stderr, "daxrace: the reader did not wait for the entry within "
-				"the hold (%.0f s)\n", RACE_HOLD_NS / 1e9);
-			kill(r->reader, SIGKILL);
-			waitpid(r->reader, NULL, 0);
-			r->reader = -1;
-			return -1;
-		}
-		nanosleep(&tick, NULL);
+	/* the close is held RACE_HOLD_NS at most: no use waiting longer */
+	switch (poll_until(reader_waits, &r->reader, r->reader, &status, RACE_HOLD_NS / 1e9)) {
+	case POLL_DONE:
+		return 0;
+	case POLL_EXITED:
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+			fprintf(stderr, "daxrace: the reader failed before it waited "
+				"for the locked entry\n");
+		else
+			fprintf(stderr, "daxrace: the reader never waited for the locked "
+				"entry: its read found a free range or reclaimed another\n");
+		break;
+	case POLL_TIMEOUT:
+		fprintf(stderr, "daxrace: the reader did not wait for the entry within "
+			"the hold (%.0f s)\n", RACE_HOLD_NS / 1e9);
+		kill(r->reader, SIGKILL);
+		waitpid(r->reader, NULL, 0);
+		break;
 	}
-	return 0;
+	r->reader = -1;
+	return -1;
 }
 
 /*
@@ -234,55 +279,36 @@ static int meddle(struct race *r)
 	return 0;
 }
 
+static bool armed_not_held(const void *arg)
+{
+	const struct daxrace_bpf *skel = arg;
+
+	return skel->bss->state != RACE_ARMED;
+}
+
 /* Polls until the BPF side holds the writer; 0, or -1 with why. */
 static int wait_held(struct daxrace_bpf *skel, const struct race *r, pid_t writer)
 {
-	const struct timespec tick = { .tv_nsec = 1000000 };
-	double deadline = now() + WAIT_HOLD_S;
+	const char *held = kinds[r->mode].held;
 	int status;
 
-	while (skel->bss->state == RACE_ARMED) {
-		if (waitpid(writer, &status, WNOHANG) == writer) {
-			fprintf(stderr, "daxrace: the %s was never held: %s\n", held_task[r->mode],
-				r->mode == RACE_OPEN ?
-				"its write found a free range (fill the pool first, "
-				"and hold the server's REMOVEMAPPING)" :
-				r->mode == RACE_FLUSH ? "it wrote nothing back (no dirty DAX entry of FILE mapped)" :
-				"the range was set up already (use a file untouched since the mount)");
-			return -1;
-		}
-		if (now() > deadline) {
-			fprintf(stderr, "daxrace: the %s was not held within %d s\n",
-				held_task[r->mode], WAIT_HOLD_S);
-			return -1;
-		}
-		nanosleep(&tick, NULL);
+	switch (poll_until(armed_not_held, skel, writer, &status, WAIT_HOLD_S)) {
+	case POLL_DONE:
+		return 0;
+	case POLL_EXITED:
+		fprintf(stderr, "daxrace: the %s was never held: %s\n", held,
+			kinds[r->mode].never_held);
+		break;
+	case POLL_TIMEOUT:
+		fprintf(stderr, "daxrace: the %s was not held within %d s\n", held, WAIT_HOLD_S);
+		break;
 	}
-	return 0;
-}
-
-/* --flush: the reader's read returned its byte */
-static bool reader_succeeded(pid_t reader)
-{
-	int status = 0;
-
-	if (waitpid(reader, &status, 0) != reader || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
-		fprintf(stderr, "daxrace: the reader failed (wait status %#x)\n", status);
-		return false;
-	}
-	return true;
+	return -1;
 }
 
 static void report(const struct daxrace_bpf *skel, const struct race *r)
 {
-	static const char *const other_side[] = {
-		[RACE_UPGRADE] = "reader set the range up",
-		[RACE_OPEN] = "opened the file",
-		[RACE_FLUSH] = "reader reclaimed the entry's range",
-	};
-
-	printf("%s while the %s was held\n", other_side[r->mode], held_task[r->mode]);
+	printf("%s while the %s was held\n", kinds[r->mode].other_side, kinds[r->mode].held);
 	if (r->mode == RACE_FLUSH)
 		printf("close held %.1f ms after storing %#x at offset 0\n",
 		       skel->bss->held_ns / 1e6, STORE_BYTE);
@@ -293,7 +319,7 @@ static void report(const struct daxrace_bpf *skel, const struct race *r)
 
 static int race(struct daxrace_bpf *skel, struct race *r)
 {
-	int go[2], status = 0, bad = 0;
+	int go[2], bad = 0;
 	double took;
 	pid_t writer;
 
@@ -334,13 +360,9 @@ static int race(struct daxrace_bpf *skel, struct race *r)
 	printf("let the writer go\n");
 	fflush(stdout);
 
-	if (waitpid(writer, &status, 0) != writer || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
-		fprintf(stderr, "daxrace: the %s failed (wait status %#x)\n",
-			held_task[r->mode], status);
+	if (!child_succeeded(writer, kinds[r->mode].held))
 		bad = 1;
-	}
-	if (r->reader > 0 && !reader_succeeded(r->reader))
+	if (r->reader > 0 && !child_succeeded(r->reader, "reader"))
 		bad = 1;
 	if (bad)
 		return -1;
@@ -401,6 +423,17 @@ static int map_all_but_last(struct race *r)
 	return 0;
 }
 
+/* The mode OPTION names; RACE_NR_MODES if none. */
+static enum race_mode mode_of(const char *option)
+{
+	enum race_mode m;
+
+	for (m = 0; m < RACE_NR_MODES; m++)
+		if (kinds[m].option && !strcmp(option, kinds[m].option))
+			break;
+	return m;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: daxrace [--open | --flush] FILE\n");
@@ -411,19 +444,12 @@ int main(int argc, char **argv)
 {
 	struct race r = { .fd = -1, .map = MAP_FAILED, .opened_fd = -1, .reader = -1 };
 	struct daxrace_bpf *skel = NULL;
-	struct bpf_program *hold[RACE_NR_MODES];
-	static const char *const probed[] = {
-		[RACE_UPGRADE] = "alloc_dax_mapping",
-		[RACE_OPEN] = "find_get_entries",
-		[RACE_FLUSH] = "pfn_mkclean_range",
-	};
+	struct bpf_program *prog;
 	int err = 1;
 
-	if (argc == 3 && !strcmp(argv[1], "--open"))
-		r.mode = RACE_OPEN;
-	else if (argc == 3 && !strcmp(argv[1], "--flush"))
-		r.mode = RACE_FLUSH;
-	else if (argc != 2)
+	if (argc == 3)
+		r.mode = mode_of(argv[1]);
+	if (argc < 2 || argc > 3 || r.mode == RACE_NR_MODES)
 		return usage();
 	r.path = argv[argc - 1];
 	if (r.path[0] == '-')
@@ -441,18 +467,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "daxrace: opening the BPF object failed\n");
 		goto out;
 	}
-	hold[RACE_UPGRADE] = skel->progs.hold_fault;
-	hold[RACE_OPEN] = skel->progs.hold_reclaim;
-	hold[RACE_FLUSH] = skel->progs.hold_flush;
-	for (unsigned int i = 0; i < RACE_NR_MODES; i++)
-		bpf_program__set_autoload(hold[i], i == r.mode);
+	/* only the program of the race asked for is loaded */
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog),
+							kinds[r.mode].prog));
 	if (daxrace_bpf__load(skel)) {
 		fprintf(stderr, "daxrace: loading the BPF program failed\n");
 		goto out;
 	}
 	if (daxrace_bpf__attach(skel)) {
 		fprintf(stderr, "daxrace: attaching a probe to %s failed: "
-			"needs CONFIG_KPROBES and fs/fuse/dax.c built in\n", probed[r.mode]);
+			"needs CONFIG_KPROBES and fs/fuse/dax.c built in\n", kinds[r.mode].probe);
 		goto out;
 	}
 	err = race(skel, &r) ? 1 : 0;
