@@ -1,6 +1,7 @@
 # The guest harness itself: per-script verdicts reach the host, a kernel
-# warning fails the script that caused it, and a panic or a hang ends the
-# run within its time limit with the console log kept.
+# warning fails the script that caused it, guests that share a claims
+# directory run each script once between them, and a panic or a hang
+# ends the run within its time limit with the console log kept.
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${DAXMON_BUILD:-$repo/build}
@@ -21,6 +22,21 @@ fi
 grep -q 'this test fails' "$out/mixed/fail.log" || fail "fail.sh's output not kept"
 grep -q 'kernel trouble while warn ran' "$out/mixed/warn.log" || fail "warn.log does not say why"
 echo "ok: verdicts pass/fail/warn/after = PASS/FAIL/FAIL/PASS"
+
+# two guests side by side (tests/run --boots): every script runs in
+# exactly one of them, with its own verdict
+"$repo/tests/vm/run-guest" -t 300 -c "$out/claims" "$build/bzImage" "$out/share1" \
+	"$fx/pass.sh" "$fx/fail.sh" "$fx/after.sh" &
+first=$!
+"$repo/tests/vm/run-guest" -t 300 -c "$out/claims" "$build/bzImage" "$out/share2" \
+	"$fx/pass.sh" "$fx/fail.sh" "$fx/after.sh" || fail "the second sharing guest did not finish"
+wait $first || fail "the first sharing guest did not finish"
+for n in pass:PASS fail:FAIL after:PASS; do
+	runs=$(cat "$out"/share[12]/results.tsv 2> /dev/null | awk -F'\t' -v n="${n%:*}" '$1 == n' | cut -f2)
+	[ "$runs" = "${n#*:}" ] || fail "${n%:*}.sh: expected one ${n#*:} in the two guests, saw '$(echo $runs)'"
+done
+echo "ok: two guests sharing claims ran pass/fail/after once each:" \
+	"$(cut -f1 "$out/share1/results.tsv" 2> /dev/null | xargs) | $(cut -f1 "$out/share2/results.tsv" 2> /dev/null | xargs)"
 
 start=$(date +%s)
 if "$repo/tests/vm/run-guest" -t 300 "$build/bzImage" "$out/panic" "$fx/panic.sh" "$fx/after.sh"; then
