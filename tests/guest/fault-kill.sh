@@ -5,8 +5,10 @@
 # every byte read through the window is what the server has.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/daxfs.sh"
-kill_limit_ms=5000	# "at once", with TCG's slowness allowed for
-watchdog_s=30		# the server resumes by itself after this
+# Only a kernel without the fix needs the server to resume: the watchdog
+# does that after this, long after a killed task's exit on the slowest
+# kernel here (5 s on the debug kernel sharing the host with another boot)
+watchdog_s=60
 
 # 20 files of one range each for a pool of 16
 mkdir -p /tmp/src
@@ -60,8 +62,9 @@ expect_eq "survivor state after SIGUSR1" D "$state"
 (( 0x$pending & 1 << (10 - 1) )) || fail "SIGUSR1 not pending on the waiting survivor: ShdPnd $pending"
 echo "ok: SIGUSR1 pending while the survivor waits (ShdPnd $pending)"
 
-# SIGKILL must end the victim's wait without any help from the server;
-# the watchdog only keeps a kernel without the fix from hanging the test.
+# SIGKILL must end the victim's wait without any help from the server:
+# the victim must be gone while the watchdog, which keeps a kernel
+# without the fix from hanging the test, has not yet let the server go.
 (trap - EXIT; sleep $watchdog_s; release_stall) 7<&- &
 watchdog=$!
 start=$(date +%s%N)
@@ -69,13 +72,12 @@ kill -KILL "$victim"
 wait "$victim"
 rc=$?
 took_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ -e "$work/stall-released" ] &&
+	fail "the victim outlived the server's stall (gone ${took_ms} ms after SIGKILL, the watchdog resumed the server after ${watchdog_s} s): SIGKILL did not end the fault wait"
 kill "$watchdog" 2>/dev/null
 wait "$watchdog" 2>/dev/null
 expect_eq "victim exit status" 137 "$rc"
-echo "victim gone ${took_ms} ms after SIGKILL"
-if [ "$took_ms" -gt $kill_limit_ms ]; then
-	fail "SIGKILL took ${took_ms} ms to end a fault wait (limit ${kill_limit_ms} ms): the wait is not killable"
-fi
+echo "ok: victim gone ${took_ms} ms after SIGKILL, the server still holding REMOVEMAPPING"
 trace_wait 7 "-$victim" fuse_dax_fault_wait_end || fail "no fault_wait_end for the killed victim"
 case $trace_line in
 *" ret -512 "*) echo "ok: fault_wait_end reports the kill (ret -512, -ERESTARTSYS)" ;;
