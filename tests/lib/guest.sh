@@ -16,11 +16,13 @@ expect_eq() {	# what expected seen
 doc_events() { "$repo/tests/lib/doc-events" "$repo/docs/tracepoints.md"; }
 
 # trace_wait FD TASK EVENT: read the trace pipe open on FD until a task
-# matching TASK ("-PID", or "fio-[0-9]+") hits EVENT, a minute at most.
-# The line is left in trace_line.  grep reads ahead, so await only
-# events caused after the previous one was read.
+# matching TASK ("-PID", or "fio-[0-9]+") hits EVENT, five minutes at
+# most: a guard against a hang, not a clock (fio's first mapping once
+# took over a minute on the debug kernel sharing the host with another
+# boot).  The line is left in trace_line.  grep reads ahead, so await
+# only events caused after the previous one was read.
 trace_wait() {
-	trace_line=$(timeout 60 grep -m1 -E -- "$2 +\[[0-9]+\].* $3:" <&"$1")
+	trace_line=$(timeout 300 grep -m1 -E -- "$2 +\[[0-9]+\].* $3:" <&"$1")
 }
 
 # start_tool OUT ERR COMMAND...: run a daxmon tool in the background and
