@@ -32,9 +32,9 @@ slow=$(setup_p50 400ms)
 # (debug, sharing the host) it can be the next one.
 range=$(python3 -c 'import sys
 def bucket(ms): return 1 << max(int(ms), 1).bit_length() - 1
-b = bucket(float(sys.argv[1]))
-print(bucket(400 + b), 2 * bucket(400 + 2 * b - 1))' "$base")
-read -r lo hi <<<"$range"
-python3 -c 'import sys; p, lo, hi = map(float, sys.argv[1:]); sys.exit(not lo <= p < hi)' "$slow" $lo $hi ||
-	fail "setup p50 with a 400 ms delay: expected in [$lo, $hi) ms, saw $slow ms (without delay: $base ms)"
-echo "ok: setup p50 with a 400 ms delay: $slow ms, in [$lo, $hi) ms (without delay: $base ms)"
+base, slow = map(float, sys.argv[1:])
+lo, hi = bucket(400 + bucket(base)), 2 * bucket(400 + 2 * bucket(base) - 1)
+print(f"[{lo}, {hi})")
+sys.exit(not lo <= slow < hi)' "$base" "$slow") ||
+	fail "setup p50 with a 400 ms delay: expected in $range ms, saw $slow ms (without delay: $base ms)"
+echo "ok: setup p50 with a 400 ms delay: $slow ms, in $range ms (without delay: $base ms)"
