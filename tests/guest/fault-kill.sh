@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib/daxfs.sh"
 # Only a kernel without the fix needs the server to resume: the watchdog
 # does that after this, long after a killed task's exit on the slowest
-# kernel here (5 s on the debug kernel sharing the host with another boot)
+# kernel here (7 s on the debug kernel sharing the host with another boot)
 watchdog_s=60
 
 # 20 files of one range each for a pool of 16
