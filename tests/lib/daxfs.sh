@@ -85,3 +85,72 @@ for m in maps:
     m[0]
 ' "$@"
 }
+
+# walker MODE FILE: one task going through FILE a 2 MiB range at a time,
+# as a user's would.  "mmap" faults a page of each range in through a
+# shared mapping, "read" and "write" pread/pwrite 4 KiB of each ("write"
+# says "wrote OFFSET" once each pwrite returned), "fsync" only calls
+# fsync(2).  exec: the job is python itself, so its pid is the one a kill
+# reaches and the trace shows.
+walker() {
+	exec python3 -c '
+import mmap, os, sys
+mode, path = sys.argv[1:]
+step = 2 << 20
+fd = os.open(path, os.O_RDWR)
+size = os.fstat(fd).st_size
+if mode == "mmap":
+    m = mmap.mmap(fd, size)
+    for off in range(0, size, step):
+        m[off]
+elif mode == "read":
+    for off in range(0, size, step):
+        os.pread(fd, 4096, off)
+elif mode == "write":
+    for off in range(0, size, step):
+        os.pwrite(fd, b"w" * 4096, off)
+        print("wrote", off, flush=True)
+elif mode == "fsync":
+    os.fsync(fd)
+' "$@"
+}
+
+# wait_blocked PID: until PID sleeps with a fuse function on its kernel
+# stack, a minute at most: a hang guard, the state is what is awaited.
+# Asleep is D, or S for a request the server has not answered yet (fuse
+# waits for a reply interruptibly until a signal comes).  Leaves the
+# fuse frames, innermost first, in blocked_at.
+wait_blocked() {
+	local deadline=$((SECONDS + 60)) state
+	while ((SECONDS < deadline)); do
+		state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+		if [[ $state == [DS] ]] && grep -q fuse "/proc/$1/stack" 2>/dev/null; then
+			blocked_at=$(grep -o -E '[a-z_0-9]*fuse[a-z_0-9]*' "/proc/$1/stack" |
+				head -3 | paste -sd '<')
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# kill_before_release PID WHAT WHERE: SIGKILL PID, asleep (in WHERE)
+# behind the server's stall, and fail unless it is gone while the server
+# still holds REMOVEMAPPING.  A watchdog lets the server go after watchdog_s seconds,
+# so that a kernel where the sleep ignores SIGKILL fails the test rather
+# than hanging it.  Sets took_ms.
+kill_before_release() {
+	local pid=$1 what=$2 where=$3 watchdog start rc=0
+	(trap - EXIT; sleep "$watchdog_s" && release_stall) 7<&- &
+	watchdog=$!
+	start=$(date +%s%N)
+	kill -KILL "$pid"
+	wait "$pid" || rc=$?
+	took_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	[ -e "$work/stall-released" ] &&
+		fail "$what outlived the server's stall: gone ${took_ms} ms after SIGKILL, once the watchdog resumed the server after ${watchdog_s} s (asleep in $where)"
+	pkill -P "$watchdog" sleep
+	wait "$watchdog" 2>/dev/null
+	expect_eq "$what exit status" 137 "$rc"
+	echo "ok: $what gone ${took_ms} ms after SIGKILL (it slept in $where), the server still holding"
+}
