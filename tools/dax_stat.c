@@ -132,11 +132,8 @@ static struct mount_stat *find_mount(struct snapshot *snap, __u32 dev)
 /* Sum the per-CPU copies; the pool state is the newest any CPU saw. */
 static void add_stat(struct dax_stat *sum, const struct dax_stat *s)
 {
-	const __u64 *from = (const __u64 *)s;
-	__u64 *to = (__u64 *)sum;
-
-	for (size_t i = 0; i < offsetof(struct dax_stat, pool) / 8; i++)
-		to[i] += from[i];
+	for (int i = 0; i < NR_STAT_COUNTERS; i++)
+		sum->c[i] += s->c[i];
 	if (s->pool.ts > sum->pool.ts)
 		sum->pool = s->pool;
 }
@@ -197,14 +194,13 @@ static struct dax_stat interval_of(const struct mount_stat *now,
 				   struct snapshot *before)
 {
 	struct dax_stat d = now->s;
-	const __u64 *b = NULL;
-	__u64 *v = (__u64 *)&d;
 
-	for (int i = 0; i < before->n; i++)
-		if (before->m[i].dev == now->dev)
-			b = (const __u64 *)&before->m[i].s;
-	for (size_t i = 0; b && i < offsetof(struct dax_stat, pool) / 8; i++)
-		v[i] -= b[i];
+	for (int i = 0; i < before->n; i++) {
+		if (before->m[i].dev != now->dev)
+			continue;
+		for (int c = 0; c < NR_STAT_COUNTERS; c++)
+			d.c[c] -= before->m[i].s.c[c];
+	}
 	return d;
 }
 
@@ -235,26 +231,38 @@ static void print_lines(struct snapshot *now, struct snapshot *before)
 		       env.timestamp ? when : "", env.timestamp ? " " : "",
 		       dax_mount_name(now->m[i].dev, name, sizeof(name)),
 		       d.pool.nr_ranges, d.pool.nr_free, d.pool.nr_busy,
-		       d.setups, d.upgrades,
-		       d.removals[DAX_REASON_INLINE],
-		       d.removals[DAX_REASON_BACKGROUND],
-		       d.removals[DAX_REASON_EVICT],
-		       d.reclaims[0], d.reclaims[1], d.fault_waits,
-		       d.fault_wait_ns / 1e6, d.alloc_waits,
-		       d.alloc_wait_ns / 1e6);
+		       d.c[STAT_SETUPS], d.c[STAT_UPGRADES],
+		       d.c[STAT_REMOVALS + DAX_REASON_INLINE],
+		       d.c[STAT_REMOVALS + DAX_REASON_BACKGROUND],
+		       d.c[STAT_REMOVALS + DAX_REASON_EVICT],
+		       d.c[STAT_RECLAIMS + DAX_MODE_INLINE],
+		       d.c[STAT_RECLAIMS + DAX_MODE_BACKGROUND],
+		       d.c[STAT_FAULT_WAITS], d.c[STAT_FAULT_WAIT_NS] / 1e6,
+		       d.c[STAT_ALLOC_WAITS], d.c[STAT_ALLOC_WAIT_NS] / 1e6);
 	}
 	fflush(stdout);
 }
 
-static void json_counts(struct json *j, const char *key, __u64 a, __u64 b,
-			const char *ka, const char *kb)
+static const char *const reasons[DAX_NR_REASONS] = {
+	[DAX_REASON_INLINE] = "inline",
+	[DAX_REASON_BACKGROUND] = "background",
+	[DAX_REASON_EVICT] = "evict",
+};
+static const char *const modes[DAX_NR_MODES] = {
+	[DAX_MODE_INLINE] = "inline",
+	[DAX_MODE_BACKGROUND] = "background",
+};
+
+/* "key": {"name": v[0], ...}: a counter kept by reason or mode */
+static void json_by(struct json *j, const char *key, const __u64 *v,
+		    const char *const *names, int n)
 {
 	json_key(j, key);
 	json_object_begin(j);
-	json_key(j, ka);
-	json_u64(j, a);
-	json_key(j, kb);
-	json_u64(j, b);
+	for (int i = 0; i < n; i++) {
+		json_key(j, names[i]);
+		json_u64(j, v[i]);
+	}
 	json_object_end(j);
 }
 
@@ -305,36 +313,27 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 		json_u64(&j, d.pool.nr_busy);
 		json_object_end(&j);
 		json_key(&j, "setups");
-		json_u64(&j, d.setups);
+		json_u64(&j, d.c[STAT_SETUPS]);
 		json_key(&j, "upgrades");
-		json_u64(&j, d.upgrades);
+		json_u64(&j, d.c[STAT_UPGRADES]);
 		json_key(&j, "setup_errors");
-		json_u64(&j, d.setup_errors);
-		json_key(&j, "removals");
-		json_object_begin(&j);
-		json_key(&j, "inline");
-		json_u64(&j, d.removals[DAX_REASON_INLINE]);
-		json_key(&j, "background");
-		json_u64(&j, d.removals[DAX_REASON_BACKGROUND]);
-		json_key(&j, "evict");
-		json_u64(&j, d.removals[DAX_REASON_EVICT]);
-		json_object_end(&j);
+		json_u64(&j, d.c[STAT_SETUP_ERRORS]);
+		json_by(&j, "removals", &d.c[STAT_REMOVALS], reasons, DAX_NR_REASONS);
 		json_key(&j, "remove_errors");
-		json_u64(&j, d.remove_errors);
-		json_counts(&j, "reclaims", d.reclaims[0], d.reclaims[1],
-			    "inline", "background");
-		json_counts(&j, "reclaimed_ranges", d.reclaimed[0],
-			    d.reclaimed[1], "inline", "background");
-		json_counts(&j, "reclaim_errors", d.reclaim_errors[0],
-			    d.reclaim_errors[1], "inline", "background");
+		json_u64(&j, d.c[STAT_REMOVE_ERRORS]);
+		json_by(&j, "reclaims", &d.c[STAT_RECLAIMS], modes, DAX_NR_MODES);
+		json_by(&j, "reclaimed_ranges", &d.c[STAT_RECLAIMED], modes,
+			DAX_NR_MODES);
+		json_by(&j, "reclaim_errors", &d.c[STAT_RECLAIM_ERRORS], modes,
+			DAX_NR_MODES);
 		json_key(&j, "fault_waits");
-		json_u64(&j, d.fault_waits);
+		json_u64(&j, d.c[STAT_FAULT_WAITS]);
 		json_key(&j, "fault_wait_ms");
-		json_double(&j, d.fault_wait_ns / 1e6);
+		json_double(&j, d.c[STAT_FAULT_WAIT_NS] / 1e6);
 		json_key(&j, "alloc_waits");
-		json_u64(&j, d.alloc_waits);
+		json_u64(&j, d.c[STAT_ALLOC_WAITS]);
 		json_key(&j, "alloc_wait_ms");
-		json_double(&j, d.alloc_wait_ns / 1e6);
+		json_double(&j, d.c[STAT_ALLOC_WAIT_NS] / 1e6);
 		json_object_end(&j);
 	}
 	json_array_end(&j);
@@ -342,56 +341,77 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 	fflush(stdout);
 }
 
-struct metric {
+/* Where a metric's values come from, for each mount. */
+enum source {
+	SRC_RANGES,			/* the pool: nr_ranges */
+	SRC_FREE,			/* nr_free */
+	SRC_BUSY,			/* nr_busy */
+	SRC_IN_PROGRESS,		/* c[index] begun less c[index + 1] ended */
+	SRC_COUNTER,			/* c[index + the label value's number] */
+	SRC_HISTOGRAM,			/* hist[index + the label value's number] */
+};
+
+_Static_assert(STAT_FAULT_WAITS_DONE == STAT_FAULT_WAITS + 1 &&
+	       STAT_ALLOC_WAITS_DONE == STAT_ALLOC_WAITS + 1,
+	       "SRC_IN_PROGRESS: what ended follows what began");
+_Static_assert(DAX_LAT_RECLAIM_BACKGROUND ==
+	       DAX_LAT_RECLAIM_INLINE + DAX_MODE_BACKGROUND,
+	       "the reclaim histograms by mode");
+
+/*
+ * The exposition, one family a row (ebpf_exporter's declarative metrics):
+ * every mount has a sample of each, labelled mount= and, for a family
+ * kept by reason or mode, label= each of its values.
+ */
+static const struct metric {
 	const char *name, *type, *help;
+	enum source source;
+	int index;
+	const char *label;		/* NULL: mount= only */
+	const char *const *values;	/* label's values, nvalues of them */
+	int nvalues;
+} metrics[] = {
+	{ "daxmon_window_ranges", "gauge", "Ranges of 2 MiB in the DAX window.",
+	  SRC_RANGES, 0, NULL, NULL, 1 },
+	{ "daxmon_free_ranges", "gauge", "Ranges on the free list at the last event.",
+	  SRC_FREE, 0, NULL, NULL, 1 },
+	{ "daxmon_busy_ranges", "gauge", "Ranges mapping file data at the last event.",
+	  SRC_BUSY, 0, NULL, NULL, 1 },
+	{ "daxmon_fault_waiting", "gauge", "Page faults waiting for a free range now.",
+	  SRC_IN_PROGRESS, STAT_FAULT_WAITS, NULL, NULL, 1 },
+	{ "daxmon_alloc_waiting", "gauge", "Reads and writes waiting for a free range now.",
+	  SRC_IN_PROGRESS, STAT_ALLOC_WAITS, NULL, NULL, 1 },
+	{ "daxmon_setups_total", "counter", "New mappings set up (FUSE_SETUPMAPPING).",
+	  SRC_COUNTER, STAT_SETUPS, NULL, NULL, 1 },
+	{ "daxmon_upgrades_total", "counter", "Read-only mappings made writable (FUSE_SETUPMAPPING).",
+	  SRC_COUNTER, STAT_UPGRADES, NULL, NULL, 1 },
+	{ "daxmon_setup_errors_total", "counter", "FUSE_SETUPMAPPING requests that failed.",
+	  SRC_COUNTER, STAT_SETUP_ERRORS, NULL, NULL, 1 },
+	{ "daxmon_removals_total", "counter", "Ranges removed (FUSE_REMOVEMAPPING), by reason.",
+	  SRC_COUNTER, STAT_REMOVALS, "reason", reasons, DAX_NR_REASONS },
+	{ "daxmon_remove_errors_total", "counter", "Range removals whose request failed.",
+	  SRC_COUNTER, STAT_REMOVE_ERRORS, NULL, NULL, 1 },
+	{ "daxmon_reclaims_total", "counter", "Reclaim runs, by mode.",
+	  SRC_COUNTER, STAT_RECLAIMS, "mode", modes, DAX_NR_MODES },
+	{ "daxmon_reclaimed_ranges_total", "counter", "Ranges freed by reclaim, by mode.",
+	  SRC_COUNTER, STAT_RECLAIMED, "mode", modes, DAX_NR_MODES },
+	{ "daxmon_reclaim_errors_total", "counter", "Reclaim runs that ended in an error, by mode.",
+	  SRC_COUNTER, STAT_RECLAIM_ERRORS, "mode", modes, DAX_NR_MODES },
+	{ "daxmon_fault_waits_total", "counter", "Page faults that waited for a free range.",
+	  SRC_COUNTER, STAT_FAULT_WAITS, NULL, NULL, 1 },
+	{ "daxmon_alloc_waits_total", "counter", "Reads and writes that waited for a free range.",
+	  SRC_COUNTER, STAT_ALLOC_WAITS, NULL, NULL, 1 },
+	{ "daxmon_fault_wait_seconds", "histogram", "Time page faults waited for a free range.",
+	  SRC_HISTOGRAM, DAX_LAT_FAULT_WAIT, NULL, NULL, 1 },
+	{ "daxmon_alloc_wait_seconds", "histogram", "Time reads and writes waited for a free range.",
+	  SRC_HISTOGRAM, DAX_LAT_ALLOC_WAIT, NULL, NULL, 1 },
+	{ "daxmon_setup_seconds", "histogram", "FUSE_SETUPMAPPING round trips.",
+	  SRC_HISTOGRAM, DAX_LAT_SETUP, NULL, NULL, 1 },
+	{ "daxmon_remove_seconds", "histogram", "FUSE_REMOVEMAPPING round trips.",
+	  SRC_HISTOGRAM, DAX_LAT_REMOVE, NULL, NULL, 1 },
+	{ "daxmon_reclaim_seconds", "histogram", "Duration of reclaim runs, by mode.",
+	  SRC_HISTOGRAM, DAX_LAT_RECLAIM_INLINE, "mode", modes, DAX_NR_MODES },
 };
-
-static const struct metric gauges[] = {
-	{ "daxmon_window_ranges", "gauge", "Ranges of 2 MiB in the DAX window." },
-	{ "daxmon_free_ranges", "gauge", "Ranges on the free list at the last event." },
-	{ "daxmon_busy_ranges", "gauge", "Ranges mapping file data at the last event." },
-	{ "daxmon_fault_waiting", "gauge", "Page faults waiting for a free range now." },
-	{ "daxmon_alloc_waiting", "gauge", "Reads and writes waiting for a free range now." },
-};
-
-static const struct metric counters[] = {
-	{ "daxmon_setups_total", "counter", "New mappings set up (FUSE_SETUPMAPPING)." },
-	{ "daxmon_upgrades_total", "counter", "Read-only mappings made writable (FUSE_SETUPMAPPING)." },
-	{ "daxmon_setup_errors_total", "counter", "FUSE_SETUPMAPPING requests that failed." },
-	{ "daxmon_removals_total", "counter", "Ranges removed (FUSE_REMOVEMAPPING), by reason." },
-	{ "daxmon_remove_errors_total", "counter", "Range removals whose request failed." },
-	{ "daxmon_reclaims_total", "counter", "Reclaim runs, by mode." },
-	{ "daxmon_reclaimed_ranges_total", "counter", "Ranges freed by reclaim, by mode." },
-	{ "daxmon_reclaim_errors_total", "counter", "Reclaim runs that ended in an error, by mode." },
-	{ "daxmon_fault_waits_total", "counter", "Page faults that waited for a free range." },
-	{ "daxmon_alloc_waits_total", "counter", "Reads and writes that waited for a free range." },
-};
-
-static const struct {
-	const char *name, *help, *mode;
-	int kind;
-} histograms[] = {
-	{ "daxmon_fault_wait_seconds", "Time page faults waited for a free range.", NULL, DAX_LAT_FAULT_WAIT },
-	{ "daxmon_alloc_wait_seconds", "Time reads and writes waited for a free range.", NULL, DAX_LAT_ALLOC_WAIT },
-	{ "daxmon_setup_seconds", "FUSE_SETUPMAPPING round trips.", NULL, DAX_LAT_SETUP },
-	{ "daxmon_remove_seconds", "FUSE_REMOVEMAPPING round trips.", NULL, DAX_LAT_REMOVE },
-	{ "daxmon_reclaim_seconds", "Duration of reclaim runs, by mode.", "inline", DAX_LAT_RECLAIM_INLINE },
-	{ "daxmon_reclaim_seconds", "Duration of reclaim runs, by mode.", "background", DAX_LAT_RECLAIM_BACKGROUND },
-};
-
-static const char *const reasons[DAX_NR_REASONS] = { "inline", "background", "evict" };
-static const char *const modes[2] = { "inline", "background" };
-
-static void mount_labels(char *buf, size_t size, __u32 dev, const char *key,
-			 const char *value)
-{
-	char name[256];
-
-	buf[0] = '\0';
-	prom_label(buf, size, "mount", dax_mount_name(dev, name, sizeof(name)));
-	if (key)
-		prom_label(buf, size, key, value);
-}
 
 /*
  * Waits begun and not yet ended.  A wait that began before the tool
@@ -402,72 +422,36 @@ static double in_progress(__u64 begun, __u64 ended)
 	return begun > ended ? (double)(begun - ended) : 0;
 }
 
-static void prom_gauges(FILE *out, const struct snapshot *snap, int which)
+/* The sample of metric f for mount m and the label's v-th value. */
+static void prom_write_sample(FILE *out, const struct metric *f,
+			      const struct mount_stat *m, int v)
 {
-	char labels[512];
+	const struct dax_stat *s = &m->s;
+	char labels[512], name[256];
+	double value = 0;
 
-	for (int i = 0; i < snap->n; i++) {
-		const struct dax_stat *s = &snap->m[i].s;
-		double v[] = {
-			s->pool.nr_ranges, s->pool.nr_free, s->pool.nr_busy,
-			in_progress(s->fault_waits, s->fault_waits_done),
-			in_progress(s->alloc_waits, s->alloc_waits_done),
-		};
-
-		mount_labels(labels, sizeof(labels), snap->m[i].dev, NULL, NULL);
-		prom_sample(out, gauges[which].name, labels, v[which]);
-	}
-}
-
-static void prom_counters(FILE *out, const struct snapshot *snap, int which)
-{
-	char labels[512];
-
-	for (int i = 0; i < snap->n; i++) {
-		const struct dax_stat *s = &snap->m[i].s;
-		__u32 dev = snap->m[i].dev;
-		const char *name = counters[which].name;
-		__u64 plain[] = { s->setups, s->upgrades, s->setup_errors, 0,
-				  s->remove_errors, 0, 0, 0, s->fault_waits,
-				  s->alloc_waits };
-		const __u64 *by_mode[] = { s->reclaims, s->reclaimed, s->reclaim_errors };
-
-		switch (which) {
-		case 3:
-			for (int r = 0; r < DAX_NR_REASONS; r++) {
-				mount_labels(labels, sizeof(labels), dev, "reason", reasons[r]);
-				prom_sample(out, name, labels, s->removals[r]);
-			}
-			break;
-		case 5:
-		case 6:
-		case 7:
-			for (int m = 0; m < 2; m++) {
-				mount_labels(labels, sizeof(labels), dev, "mode", modes[m]);
-				prom_sample(out, name, labels, by_mode[which - 5][m]);
-			}
-			break;
-		default:
-			mount_labels(labels, sizeof(labels), dev, NULL, NULL);
-			prom_sample(out, name, labels, plain[which]);
-		}
-	}
-}
-
-static void prom_histograms(FILE *out, const struct snapshot *snap, int which)
-{
-	char labels[512];
-
-	for (int i = 0; i < snap->n; i++) {
-		const struct dax_hist *h = &snap->m[i].hist[histograms[which].kind];
+	labels[0] = '\0';
+	prom_label(labels, sizeof(labels), "mount",
+		   dax_mount_name(m->dev, name, sizeof(name)));
+	if (f->label)
+		prom_label(labels, sizeof(labels), f->label, f->values[v]);
+	switch (f->source) {
+	case SRC_RANGES: value = s->pool.nr_ranges; break;
+	case SRC_FREE: value = s->pool.nr_free; break;
+	case SRC_BUSY: value = s->pool.nr_busy; break;
+	case SRC_IN_PROGRESS:
+		value = in_progress(s->c[f->index], s->c[f->index + 1]);
+		break;
+	case SRC_COUNTER: value = s->c[f->index + v]; break;
+	case SRC_HISTOGRAM: {
+		const struct dax_hist *h = &m->hist[f->index + v];
 		struct hist view = { h->slots, DAX_HIST_SLOTS, 0 };
 
-		mount_labels(labels, sizeof(labels), snap->m[i].dev,
-			     histograms[which].mode ? "mode" : NULL,
-			     histograms[which].mode);
-		prom_histogram(out, histograms[which].name, labels, &view,
-			       1000, h->sum_ns / 1e9);
+		prom_histogram(out, f->name, labels, &view, 1000, h->sum_ns / 1e9);
+		return;
 	}
+	}
+	prom_sample(out, f->name, labels, value);
 }
 
 static void prom_drops(FILE *out, const struct snapshot *snap)
@@ -488,23 +472,24 @@ static void prom_drops(FILE *out, const struct snapshot *snap)
 	}
 }
 
-/* The whole exposition: every family once, every mount in it. */
+/*
+ * The whole exposition: every family once, every mount in it.  The
+ * series of a histogram stay together by label value, those of a counter
+ * by mount.
+ */
 static void write_prometheus(FILE *out, const struct snapshot *snap)
 {
-	for (size_t i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++) {
-		prom_family(out, gauges[i].name, gauges[i].type, gauges[i].help);
-		prom_gauges(out, snap, i);
-	}
-	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-		prom_family(out, counters[i].name, counters[i].type, counters[i].help);
-		prom_counters(out, snap, i);
-	}
-	for (size_t i = 0; i < sizeof(histograms) / sizeof(histograms[0]); i++) {
-		/* the two reclaim modes share one family */
-		if (!i || strcmp(histograms[i].name, histograms[i - 1].name))
-			prom_family(out, histograms[i].name, "histogram",
-				    histograms[i].help);
-		prom_histograms(out, snap, i);
+	for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++) {
+		const struct metric *f = &metrics[i];
+		bool hist = f->source == SRC_HISTOGRAM;
+		int outer = hist ? f->nvalues : snap->n;
+		int inner = hist ? snap->n : f->nvalues;
+
+		prom_family(out, f->name, f->type, f->help);
+		for (int a = 0; a < outer; a++)
+			for (int b = 0; b < inner; b++)
+				prom_write_sample(out, f, &snap->m[hist ? b : a],
+						  hist ? a : b);
 	}
 	prom_drops(out, snap);
 }

@@ -30,29 +30,24 @@
 #include "screen.h"
 
 #define MAX_MOUNTS	64
-#define MOUNT_COUNTERS	(offsetof(struct dax_top_mount, pool) / 8)
 
 static const char *tool = "dax-top";
 
 enum { COL_SETUPS, COL_UPGRADES, COL_REMOVALS, COL_FAULT_WAITS,
        COL_ALLOC_WAITS, COL_WAIT, COL_MAX_WAIT, NR_COLS };
 
-#define ROW(field)	offsetof(struct dax_top_row, field)
-_Static_assert(DAX_TOP_ROW_COUNTERS == ROW(max_wait_ns) / 8,
-	       "the counters of struct dax_top_row come first");
-
 static const struct column {
 	const char *head, *name;	/* table heading; -s and JSON name */
 	int key, width;			/* interactive sort key */
-	size_t off;			/* of a counter in struct dax_top_row */
+	int counter;			/* enum dax_top_row_counter */
 } cols[NR_COLS] = {
-	{ "SETUP", "setups", 's', 6, ROW(setups) },
-	{ "UPGR", "upgrades", 'u', 5, ROW(upgrades) },
-	{ "REMOVE", "removals", 'r', 6, ROW(removals) },
-	{ "FWAIT", "fault_waits", 'f', 6, ROW(fault_waits) },
-	{ "AWAIT", "alloc_waits", 'a', 6, ROW(alloc_waits) },
-	{ "WAIT_MS", "wait_ms", 'w', 9, 0 },
-	{ "MAX_MS", "max_wait_ms", 'm', 8, 0 },
+	{ "SETUP", "setups", 's', 6, TOP_SETUPS },
+	{ "UPGR", "upgrades", 'u', 5, TOP_UPGRADES },
+	{ "REMOVE", "removals", 'r', 6, TOP_REMOVALS },
+	{ "FWAIT", "fault_waits", 'f', 6, TOP_FAULT_WAITS },
+	{ "AWAIT", "alloc_waits", 'a', 6, TOP_ALLOC_WAITS },
+	{ "WAIT_MS", "wait_ms", 'w', 9, -1 },
+	{ "MAX_MS", "max_wait_ms", 'm', 8, -1 },
 };
 
 static struct env {
@@ -230,7 +225,7 @@ static void read_mounts(struct snapshot *s)
 
 		memset(m, 0, sizeof(*m));
 		m->dev = *(const __u32 *)map_dump_key(&mount_dump, i);
-		percpu_sum_u64((__u64 *)&m->s, MOUNT_COUNTERS, v, sizeof(m->s));
+		percpu_sum_u64(m->s.c, NR_TOP_MOUNT_COUNTERS, v, sizeof(m->s));
 		for (int cpu = 0; cpu < libbpf_num_possible_cpus(); cpu++) {
 			const struct dax_top_mount *p = percpu_copy(v, sizeof(*p), cpu);
 
@@ -258,7 +253,7 @@ static int read_rows(struct snapshot *s, __u64 gen)
 
 		memset(r, 0, sizeof(*r));
 		r->key = *(const struct dax_top_key *)map_dump_key(&row_dump, i);
-		percpu_sum_u64((__u64 *)&r->v, DAX_TOP_ROW_COUNTERS, v, sizeof(r->v));
+		percpu_sum_u64(r->v.c, NR_TOP_ROW_COUNTERS, v, sizeof(r->v));
 		for (int cpu = 0; cpu < libbpf_num_possible_cpus(); cpu++) {
 			const struct dax_top_row *p = percpu_copy(v, sizeof(*p), cpu);
 
@@ -333,10 +328,10 @@ static int read_snapshot(struct snapshot *s)
 static __u64 col_value(const struct row *r, int col)
 {
 	if (col == COL_WAIT)
-		return r->v.fault_wait_ns + r->v.alloc_wait_ns;
+		return r->v.c[TOP_FAULT_WAIT_NS] + r->v.c[TOP_ALLOC_WAIT_NS];
 	if (col == COL_MAX_WAIT)
 		return r->v.max_wait_ns;
-	return *(const __u64 *)((const char *)&r->v + cols[col].off);
+	return r->v.c[cols[col].counter];
 }
 
 static int row_cmp(const void *a, const void *b)
@@ -356,23 +351,22 @@ static void interval_of(struct snapshot *now, const struct snapshot *before)
 	for (int i = 0; i < now->nmounts; i++) {
 		struct mount *m = &now->mounts[i];
 		const struct mount *b = find_mount((struct snapshot *)before, m->dev);
-		__u64 *c = (__u64 *)&m->s;
 
-		for (size_t j = 0; b && j < MOUNT_COUNTERS; j++)
-			c[j] -= ((const __u64 *)&b->s)[j];
+		for (int j = 0; b && j < NR_TOP_MOUNT_COUNTERS; j++)
+			m->s.c[j] -= b->s.c[j];
 	}
 	for (int i = 0; i < now->nrows; i++) {
 		struct row *r = &now->rows[i];
 		const struct row *b = !before->nrows ? NULL :
 			bsearch(&r->key, before->rows, before->nrows,
 					      sizeof(*b), key_cmp);
-		__u64 *c = (__u64 *)&r->v;
+		__u64 *c = r->v.c;
 		bool active = r->v.max_wait_ns;
 
-		for (int j = 0; j < DAX_TOP_ROW_COUNTERS; j++) {
+		for (int j = 0; j < NR_TOP_ROW_COUNTERS; j++) {
 			/* smaller: the LRU map dropped the row since */
-			if (b && c[j] >= ((const __u64 *)&b->v)[j])
-				c[j] -= ((const __u64 *)&b->v)[j];
+			if (b && c[j] >= b->v.c[j])
+				c[j] -= b->v.c[j];
 			active |= c[j] != 0;
 		}
 		if (active)
@@ -423,6 +417,15 @@ static void resolve_paths(void)
 		inopath_resolve(paths, shown->mounts[i].dev, shown->mounts[i].name);
 }
 
+static __u64 removals(const struct mount *m)
+{
+	__u64 n = 0;
+
+	for (int r = 0; r < DAX_NR_REASONS; r++)
+		n += m->s.c[TOP_M_REMOVALS + r];
+	return n;
+}
+
 static void print_mount(FILE *out, const struct mount *m)
 {
 	double e = elapsed > 0 ? elapsed : 1;
@@ -432,12 +435,12 @@ static void print_mount(FILE *out, const struct mount *m)
 		m->s.pool.nr_ranges, m->s.pool.nr_free, m->s.pool.nr_busy,
 		m->s.pool.nr_ranges ? 100.0 * m->s.pool.nr_busy / m->s.pool.nr_ranges : 0);
 	fprintf(out, "  setups/s %.1f  upgrades/s %.1f  removals/s %.1f  reclaims/s %.1f inline %.1f bg\n",
-		m->s.setups / e, m->s.upgrades / e,
-		(m->s.removals[0] + m->s.removals[1] + m->s.removals[2]) / e,
-		m->s.reclaims[0] / e, m->s.reclaims[1] / e);
+		m->s.c[TOP_M_SETUPS] / e, m->s.c[TOP_M_UPGRADES] / e,
+		removals(m) / e, m->s.c[TOP_M_RECLAIMS + DAX_MODE_INLINE] / e,
+		m->s.c[TOP_M_RECLAIMS + DAX_MODE_BACKGROUND] / e);
 	fprintf(out, "  fault waits/s %.1f  waiting %u  longest %.1f ms   alloc waits/s %.1f  waiting %u  longest %.1f ms\n",
-		m->s.fault_waits / e, m->waiting[0], m->longest_ns[0] / 1e6,
-		m->s.alloc_waits / e, m->waiting[1], m->longest_ns[1] / 1e6);
+		m->s.c[TOP_M_FAULT_WAITS] / e, m->waiting[0], m->longest_ns[0] / 1e6,
+		m->s.c[TOP_M_ALLOC_WAITS] / e, m->waiting[1], m->longest_ns[1] / 1e6);
 }
 
 static void print_row(FILE *out, const struct row *r)
@@ -549,13 +552,15 @@ static void json_mount(struct json *j, const struct mount *m)
 	json_double(j, m->s.pool.nr_ranges ? 100.0 * m->s.pool.nr_busy / m->s.pool.nr_ranges : 0);
 	json_object_end(j);
 	json_key(j, "setups");
-	json_u64(j, m->s.setups);
+	json_u64(j, m->s.c[TOP_M_SETUPS]);
 	json_key(j, "upgrades");
-	json_u64(j, m->s.upgrades);
-	json_u64s(j, "removals", m->s.removals, DAX_NR_REASONS);
-	json_u64s(j, "reclaims", m->s.reclaims, 2);
-	json_wait(j, "fault_waits", m->s.fault_waits, m->waiting[0], m->longest_ns[0]);
-	json_wait(j, "alloc_waits", m->s.alloc_waits, m->waiting[1], m->longest_ns[1]);
+	json_u64(j, m->s.c[TOP_M_UPGRADES]);
+	json_u64s(j, "removals", &m->s.c[TOP_M_REMOVALS], DAX_NR_REASONS);
+	json_u64s(j, "reclaims", &m->s.c[TOP_M_RECLAIMS], DAX_NR_MODES);
+	json_wait(j, "fault_waits", m->s.c[TOP_M_FAULT_WAITS], m->waiting[0],
+		  m->longest_ns[0]);
+	json_wait(j, "alloc_waits", m->s.c[TOP_M_ALLOC_WAITS], m->waiting[1],
+		  m->longest_ns[1]);
 	json_object_end(j);
 }
 
@@ -585,9 +590,9 @@ static void json_row(struct json *j, const struct row *r)
 		json_u64(j, col_value(r, c));
 	}
 	json_key(j, "fault_wait_ms");
-	json_double(j, r->v.fault_wait_ns / 1e6);
+	json_double(j, r->v.c[TOP_FAULT_WAIT_NS] / 1e6);
 	json_key(j, "alloc_wait_ms");
-	json_double(j, r->v.alloc_wait_ns / 1e6);
+	json_double(j, r->v.c[TOP_ALLOC_WAIT_NS] / 1e6);
 	json_key(j, "wait_ms");
 	json_double(j, col_value(r, COL_WAIT) / 1e6);
 	json_key(j, "max_wait_ms");
