@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
 #include <bpf/libbpf.h>
-#include <bpf/bpf.h>
 
 #include "dax_stat.h"
 #include "dax_stat.skel.h"
@@ -22,6 +22,7 @@
 #include "interval.h"
 #include "hist.h"
 #include "json.h"
+#include "mapdump.h"
 #include "mounts.h"
 #include "prom.h"
 #include "metrics_http.h"
@@ -31,16 +32,13 @@
 static const char *tool = "dax-stat";
 
 static struct env {
-	int interval;
-	long count;
+	struct dax_opts o;
 	bool timestamp;
 	bool json;
 	bool prometheus;
 	const char *prom_file;
 	const char *listen;
-	bool force_raw;
-	bool verbose;
-} env = { .interval = 1, .count = -1 };
+} env = { .o = DAX_OPTS_DEFAULT };
 
 const char *argp_program_version = "dax-stat 0.1";
 error_t argp_err_exit_status = 2;
@@ -61,7 +59,7 @@ static const char doc[] =
 "    dax-stat --prometheus=/var/lib/node_exporter/daxmon.prom 15\n"
 "    dax-stat --listen 9465    # serve http://127.0.0.1:9465/metrics\n";
 
-enum { OPT_JSON = 1000, OPT_PROM, OPT_LISTEN, OPT_RAW };
+enum { OPT_JSON = 1000, OPT_PROM, OPT_LISTEN };
 
 static const struct argp_option options[] = {
 	{ "timestamp", 'T', NULL, 0, "Print a time on each line", 0 },
@@ -70,31 +68,30 @@ static const struct argp_option options[] = {
 	  "Prometheus text to stdout, or written atomically to FILE", 0 },
 	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0,
 	  "Serve /metrics over HTTP (ADDR defaults to 127.0.0.1)", 0 },
-	{ "raw-tp", OPT_RAW, NULL, 0, "Attach with raw_tp even if tp_btf works", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
+	DAX_COMMON_OPTIONS,
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
+	struct sockaddr_in addr;
+
 	switch (key) {
 	case 'T': env.timestamp = true; break;
-	case 'v': env.verbose = true; break;
 	case OPT_JSON: env.json = true; break;
 	case OPT_PROM: env.prometheus = true; env.prom_file = arg; break;
-	case OPT_LISTEN: env.listen = arg; break;
-	case OPT_RAW: env.force_raw = true; break;
-	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
-	case ARGP_KEY_ARG:
-		dax_parse_interval_count(state, arg, &env.interval, &env.count);
+	case OPT_LISTEN:
+		if (metrics_http_parse_listen(arg, &addr))
+			argp_error(state, "bad --listen '%s': want [ADDR:]PORT, e.g. 9465 or 0.0.0.0:9465",
+				   arg);
+		env.listen = arg;
 		break;
 	case ARGP_KEY_END:
 		if (env.json + env.prometheus > 1)
 			argp_error(state, "--json and --prometheus exclude each other");
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return dax_parse_common(key, arg, state, &env.o);
 	}
 	return 0;
 }
@@ -110,15 +107,18 @@ struct mount_stat {
 	struct dax_hist hist[DAX_NR_LAT_KINDS];
 };
 
+/* The maps as one read saw them, the per-CPU copies summed. */
 struct snapshot {
 	int n;
 	struct mount_stat m[MAX_MOUNTS];
 	struct dax_drops drops;		/* n only: since attach */
+	struct map_dump stats, hists;	/* what the read got */
 };
 
 static struct dax_stat_bpf *skel;
 
-static struct mount_stat *find_mount(struct snapshot *snap, __u32 dev)
+/* The mount's entry, a new one the first time. */
+static struct mount_stat *mount_of(struct snapshot *snap, __u32 dev)
 {
 	for (int i = 0; i < snap->n; i++)
 		if (snap->m[i].dev == dev)
@@ -129,64 +129,47 @@ static struct mount_stat *find_mount(struct snapshot *snap, __u32 dev)
 	return &snap->m[snap->n++];
 }
 
-/* Sum the per-CPU copies; the pool state is the newest any CPU saw. */
-static void add_stat(struct dax_stat *sum, const struct dax_stat *s)
-{
-	for (int i = 0; i < NR_STAT_COUNTERS; i++)
-		sum->c[i] += s->c[i];
-	if (s->pool.ts > sum->pool.ts)
-		sum->pool = s->pool;
-}
-
-static void add_hist(struct dax_hist *sum, const struct dax_hist *h)
-{
-	for (int i = 0; i < DAX_HIST_SLOTS; i++)
-		sum->slots[i] += h->slots[i];
-	sum->sum_ns += h->sum_ns;
-}
-
 static int read_snapshot(struct snapshot *snap)
 {
-	int ncpus = libbpf_num_possible_cpus(), fd;
-	struct dax_stat *stats = calloc(ncpus, sizeof(*stats));
-	struct dax_hist *hists = calloc(ncpus, sizeof(*hists));
-	struct dax_stat_hist_key hkey, *hprev = NULL;
-	__u32 dev, *prev = NULL;
-	int err = 0;
+	int err;
 
 	snap->n = 0;
-	if (!stats || !hists) {
-		err = -ENOMEM;
-		goto out;
-	}
-	err = dax_drops_read(skel->maps.drops, &snap->drops);
+	err = dax_drops_read(skel->maps.drops, &snap->drops) ?:
+	      map_dump_map(&snap->stats, skel->maps.stats) ?:
+	      map_dump_map(&snap->hists, skel->maps.hists);
 	if (err)
-		goto out;
-	fd = bpf_map__fd(skel->maps.stats);
-	while (!bpf_map_get_next_key(fd, prev, &dev)) {
-		struct mount_stat *m = find_mount(snap, dev);
+		return err;
+	for (int i = 0; i < snap->stats.n; i++) {
+		const void *v = map_dump_value(&snap->stats, i);
+		struct mount_stat *m;
 
-		prev = &dev;
-		if (!m || bpf_map_lookup_elem(fd, &dev, stats))
+		m = mount_of(snap, *(const __u32 *)map_dump_key(&snap->stats, i));
+		if (!m)
 			continue;
-		for (int cpu = 0; cpu < ncpus; cpu++)
-			add_stat(&m->s, &stats[cpu]);
+		/* the pool state is the newest any CPU saw */
+		percpu_sum_u64(m->s.c, NR_STAT_COUNTERS, v, sizeof(m->s));
+		percpu_newest_pool(&m->s.pool, v, sizeof(m->s),
+				   offsetof(struct dax_stat, pool));
 	}
-	fd = bpf_map__fd(skel->maps.hists);
-	while (!bpf_map_get_next_key(fd, hprev, &hkey)) {
-		struct mount_stat *m = find_mount(snap, hkey.dev);
+	for (int i = 0; i < snap->hists.n; i++) {
+		const struct dax_stat_hist_key *k = map_dump_key(&snap->hists, i);
+		struct mount_stat *m = mount_of(snap, k->dev);
 
-		hprev = &hkey;
-		if (!m || hkey.kind >= DAX_NR_LAT_KINDS ||
-		    bpf_map_lookup_elem(fd, &hkey, hists))
-			continue;
-		for (int cpu = 0; cpu < ncpus; cpu++)
-			add_hist(&m->hist[hkey.kind], &hists[cpu]);
+		if (m && k->kind < DAX_NR_LAT_KINDS)
+			percpu_sum_hist(&m->hist[k->kind],
+					map_dump_value(&snap->hists, i),
+					sizeof(struct dax_hist));
 	}
-out:
-	free(stats);
-	free(hists);
-	return err;
+	return 0;
+}
+
+static void free_snapshot(struct snapshot *snap)
+{
+	if (!snap)
+		return;
+	map_dump_free(&snap->stats);
+	map_dump_free(&snap->hists);
+	free(snap);
 }
 
 /* This interval's counts: now minus the previous totals of the mount. */
@@ -287,7 +270,7 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 	json_key(&j, "time");
 	json_i64(&j, time(NULL));
 	json_key(&j, "interval_s");
-	json_i64(&j, env.interval);
+	json_i64(&j, env.o.interval);
 	json_key(&j, "dropped");
 	json_u64(&j, dropped_since(now, before));
 	json_key(&j, "mounts");
@@ -515,100 +498,102 @@ static int write_prom_file(const char *path, const struct snapshot *snap)
 	return 0;
 }
 
+/* A scrape: the maps now, on the HTTP server's thread. */
 static char *render_metrics(size_t *len, void *ctx)
 {
-	struct snapshot *snap = malloc(sizeof(*snap));
+	struct snapshot *snap = calloc(1, sizeof(*snap));
 	char *buf = NULL;
 	FILE *out;
 
 	(void)ctx;
 	if (!snap)
 		return NULL;
+	dax_mount_names_refresh();
 	out = open_memstream(&buf, len);
 	if (out) {
 		if (!read_snapshot(snap))
 			write_prometheus(out, snap);
 		fclose(out);
 	}
-	free(snap);
+	free_snapshot(snap);
 	return buf;
 }
 
-static int report(struct snapshot *now, struct snapshot *before)
+struct run {
+	struct snapshot *now, *before;
+	struct dax_drops told;
+	struct metrics_http *http;
+};
+
+static struct run run;
+
+static int report(void *ctx, bool last)
 {
+	struct run *r = ctx;
+	struct snapshot *tmp;
+	int err;
+
+	(void)last;
+	err = read_snapshot(r->now);
+	if (err)
+		return err;
 	if (env.json)
-		print_json(now, before);
+		print_json(r->now, r->before);
 	else if (env.prometheus && env.prom_file)
-		return write_prom_file(env.prom_file, now);
+		err = write_prom_file(env.prom_file, r->now);
 	else if (env.prometheus) {
-		write_prometheus(stdout, now);
+		write_prometheus(stdout, r->now);
 		fflush(stdout);
 	} else if (!env.listen)
-		print_lines(now, before);
+		print_lines(r->now, r->before);
+	if (err)
+		return -EIO;
+	memcpy(r->told.n, r->now->drops.n, sizeof(r->told.n));
+	dax_drops_report(tool, &r->told, "more than 64 DAX mounts?");
+	tmp = r->before;
+	r->before = r->now;
+	r->now = tmp;
 	return 0;
+}
+
+static int open_bpf(struct dax_bpf *bpf)
+{
+	skel = dax_stat_bpf__open();
+	if (!skel)
+		return -1;
+	bpf->skeleton = skel->skeleton;
+	return 0;
+}
+
+static int start_http(void)
+{
+	if (!env.listen)
+		return 0;
+	run.http = metrics_http_start(tool, env.listen, render_metrics, NULL);
+	return run.http ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
-	struct snapshot *now = NULL, *before = NULL, *tmp;
-	struct metrics_http *http = NULL;
-	struct dax_drops told = {};
+	const struct dax_tool t = {
+		.name = tool, .opts = &env.o, .open = open_bpf,
+		.attached = start_http,
+	};
 	int err;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
-	dax_libbpf_verbose(env.verbose);
-	if (dax_preflight(tool))
-		return 1;
-
-	skel = dax_stat_bpf__open();
-	if (!skel) {
-		fprintf(stderr, "%s: cannot open the BPF object: %s\n", tool, strerror(errno));
-		return 1;
+	run.now = calloc(1, sizeof(*run.now));
+	run.before = calloc(1, sizeof(*run.before));
+	err = !run.now || !run.before ? -ENOMEM : dax_setup(&t);
+	if (!err) {
+		if (!env.json && !env.prometheus && !env.listen)
+			print_header();
+		err = dax_run(&env.o, report, NULL, &run);
 	}
-	err = dax_choose_programs(tool, skel->obj, env.force_raw);
-	if (!err)
-		err = dax_load_attach(tool, skel->skeleton, NULL, NULL);
-	if (!err && env.listen) {
-		http = metrics_http_start(tool, env.listen, render_metrics, NULL);
-		err = http ? 0 : -1;
-	}
-	if (!err)
-		err = dax_drop_privileges(tool);
-	now = calloc(1, sizeof(*now));
-	before = calloc(1, sizeof(*before));
-	if (!now || !before)
-		err = -ENOMEM;
-	if (err)
-		goto out;
-
-	dax_report_attached(tool, NULL);
-	dax_stop_on_signals();
-	if (!env.json && !env.prometheus && !env.listen)
-		print_header();
-	while (env.count != 0) {
-		bool last = dax_sleep_interval(env.interval);
-
-		err = read_snapshot(now);
-		if (!err)
-			err = report(now, before);
-		if (err)
-			break;
-		memcpy(told.n, now->drops.n, sizeof(told.n));
-		dax_drops_report(tool, &told, "more than 64 DAX mounts?");
-		tmp = before;
-		before = now;
-		now = tmp;
-		if (last)
-			break;
-		if (env.count > 0)
-			env.count--;
-	}
-out:
-	metrics_http_stop(http);
-	free(now);
-	free(before);
+	metrics_http_stop(run.http);
+	free_snapshot(run.now);
+	free_snapshot(run.before);
 	dax_stat_bpf__destroy(skel);
 	return err ? 1 : 0;
 }
