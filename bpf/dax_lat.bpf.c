@@ -98,16 +98,12 @@ DAX_EVENT(fuse_dax_reclaim_end, FUSE_DAX_RECLAIM_ARGS)
 	return end(current_tid(), dev, reclaim_kind(reason));
 }
 
-static __always_inline int wait_begin(const struct inode *inode, __u32 kind,
-				      long nr_free, unsigned long nr_busy,
-				      unsigned long nr_ranges)
+DAX_WAIT_HANDLER(wait_begin)
 {
 	return begin(current_tid(), inode_dev(inode), kind, inode_ino(inode));
 }
 
-static __always_inline int wait_end(const struct inode *inode, __u32 kind,
-				    long nr_free, unsigned long nr_busy,
-				    unsigned long nr_ranges)
+DAX_WAIT_HANDLER(wait_end)
 {
 	return end(current_tid(), inode_dev(inode), kind);
 }

@@ -119,9 +119,7 @@ DAX_EVENT(fuse_dax_reclaim_end, FUSE_DAX_RECLAIM_ARGS)
 	return 0;
 }
 
-static __always_inline int wait_begin(const struct inode *inode, __u32 kind,
-				      long nr_free, unsigned long nr_busy,
-				      unsigned long nr_ranges)
+DAX_WAIT_HANDLER(wait_begin)
 {
 	__u32 dev = inode_dev(inode);
 	struct dax_stat *s = stat_of(dev, nr_free, nr_busy, nr_ranges);
@@ -133,9 +131,7 @@ static __always_inline int wait_begin(const struct inode *inode, __u32 kind,
 	return 0;
 }
 
-static __always_inline int wait_end(const struct inode *inode, __u32 kind,
-				    long nr_free, unsigned long nr_busy,
-				    unsigned long nr_ranges)
+DAX_WAIT_HANDLER(wait_end)
 {
 	__u32 dev = inode_dev(inode);
 	struct dax_stat *s = stat_of(dev, nr_free, nr_busy, nr_ranges);

@@ -101,9 +101,7 @@ DAX_EVENT(fuse_dax_reclaim_end, FUSE_DAX_RECLAIM_ARGS)
 }
 
 /* Every begin goes into starts: user space counts the waits under way. */
-static __always_inline int wait_begin(const struct inode *inode, __u32 kind,
-				      long nr_free, unsigned long nr_busy,
-				      unsigned long nr_ranges)
+DAX_WAIT_HANDLER(wait_begin)
 {
 	__u32 dev = inode_dev(inode);
 	struct dax_top_mount *m = mount_of(dev, nr_free, nr_busy, nr_ranges);
@@ -118,9 +116,7 @@ static __always_inline int wait_begin(const struct inode *inode, __u32 kind,
 	return 0;
 }
 
-static __always_inline int wait_end(const struct inode *inode, __u32 kind,
-				    long nr_free, unsigned long nr_busy,
-				    unsigned long nr_ranges)
+DAX_WAIT_HANDLER(wait_end)
 {
 	__u32 dev = inode_dev(inode);
 	__u64 ns = start_end(current_tid(), dev, kind, NULL);

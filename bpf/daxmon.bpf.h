@@ -52,10 +52,13 @@ int event##_raw(unsigned long long *ctx)				\
 }									\
 static __always_inline int BPF_PROG(event##_handler, args)
 
-/*
- * The four wait events, handled by the tool's
- * begin/end(inode, enum dax_lat_kind, nr_free, nr_busy, nr_ranges).
- */
+/* A tool's handler of wait begins or ends: kind is DAX_LAT_*_WAIT. */
+#define DAX_WAIT_HANDLER(name)						\
+static __always_inline int name(const struct inode *inode, __u32 kind,	\
+				long nr_free, unsigned long nr_busy,	\
+				unsigned long nr_ranges)
+
+/* The four wait events, handled by the tool's DAX_WAIT_HANDLERs. */
 #define DAX_WAIT_EVENTS(begin, end)					\
 DAX_EVENT(fuse_dax_fault_wait_begin, FUSE_DAX_WAIT_ARGS)		\
 {									\

@@ -94,11 +94,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'P': env.per_process = true; break;
 	case 'I': env.per_inode = true; break;
 	case OPT_JSON: env.json = true; break;
-	case 'c': env.filter.cgroup = arg; break;
-	case 'p':
-		if (dax_parse_pid(arg, &env.filter.tgid))
-			argp_error(state, "invalid PID '%s'", arg);
-		break;
 	case OPT_LINEAR:
 		/* a step wider than a u32 bucket index makes one bucket */
 		if (dax_parse_number(arg, 1, UINT32_MAX, &env.linear))
@@ -109,15 +104,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "-P and -I exclude each other");
 		break;
 	default:
-		return dax_parse_common(key, arg, state, &env.o);
+		return dax_parse_common(key, arg, state, &env.o, &env.filter);
 	}
 	return 0;
 }
 
-static const struct argp argp = {
-	.options = options, .parser = parse_arg,
-	.args_doc = "[interval] [count]", .doc = doc,
-};
+static const struct argp argp = DAX_ARGP(options, parse_arg, doc);
 
 struct entry {
 	struct dax_lat_key key;
@@ -291,10 +283,7 @@ static void print_table(const struct table *t, __u64 dropped)
 	time_t now = time(NULL);
 
 	if (env.json) {
-		json_init(&j, stdout);
-		json_object_begin(&j);
-		json_key(&j, "time");
-		json_i64(&j, now);
+		json_report_begin(&j, stdout, now);
 		json_key(&j, "unit");
 		json_string(&j, unit());
 		json_key(&j, "dropped");

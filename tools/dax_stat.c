@@ -24,6 +24,7 @@
 #include "json.h"
 #include "mapdump.h"
 #include "mounts.h"
+#include "names.h"
 #include "prom.h"
 #include "metrics_http.h"
 
@@ -91,15 +92,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--json and --prometheus exclude each other");
 		break;
 	default:
-		return dax_parse_common(key, arg, state, &env.o);
+		return dax_parse_common(key, arg, state, &env.o, NULL);
 	}
 	return 0;
 }
 
-static const struct argp argp = {
-	.options = options, .parser = parse_arg,
-	.args_doc = "[interval] [count]", .doc = doc,
-};
+static const struct argp argp = DAX_ARGP(options, parse_arg, doc);
 
 struct mount_stat {
 	__u32 dev;
@@ -226,29 +224,6 @@ static void print_lines(struct snapshot *now, struct snapshot *before)
 	fflush(stdout);
 }
 
-static const char *const reasons[DAX_NR_REASONS] = {
-	[DAX_REASON_INLINE] = "inline",
-	[DAX_REASON_BACKGROUND] = "background",
-	[DAX_REASON_EVICT] = "evict",
-};
-static const char *const modes[DAX_NR_MODES] = {
-	[DAX_MODE_INLINE] = "inline",
-	[DAX_MODE_BACKGROUND] = "background",
-};
-
-/* "key": {"name": v[0], ...}: a counter kept by reason or mode */
-static void json_by(struct json *j, const char *key, const __u64 *v,
-		    const char *const *names, int n)
-{
-	json_key(j, key);
-	json_object_begin(j);
-	for (int i = 0; i < n; i++) {
-		json_key(j, names[i]);
-		json_u64(j, v[i]);
-	}
-	json_object_end(j);
-}
-
 /* Updates the BPF side could not make in this interval. */
 static __u64 dropped_since(const struct snapshot *now,
 			   const struct snapshot *before)
@@ -265,10 +240,7 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 	char name[256], devno[32];
 	struct json j;
 
-	json_init(&j, stdout);
-	json_object_begin(&j);
-	json_key(&j, "time");
-	json_i64(&j, time(NULL));
+	json_report_begin(&j, stdout, time(NULL));
 	json_key(&j, "interval_s");
 	json_i64(&j, env.o.interval);
 	json_key(&j, "dropped");
@@ -301,14 +273,16 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 		json_u64(&j, d.c[STAT_UPGRADES]);
 		json_key(&j, "setup_errors");
 		json_u64(&j, d.c[STAT_SETUP_ERRORS]);
-		json_by(&j, "removals", &d.c[STAT_REMOVALS], reasons, DAX_NR_REASONS);
+		json_u64_by(&j, "removals", &d.c[STAT_REMOVALS],
+			    dax_reason_names, DAX_NR_REASONS);
 		json_key(&j, "remove_errors");
 		json_u64(&j, d.c[STAT_REMOVE_ERRORS]);
-		json_by(&j, "reclaims", &d.c[STAT_RECLAIMS], modes, DAX_NR_MODES);
-		json_by(&j, "reclaimed_ranges", &d.c[STAT_RECLAIMED], modes,
-			DAX_NR_MODES);
-		json_by(&j, "reclaim_errors", &d.c[STAT_RECLAIM_ERRORS], modes,
-			DAX_NR_MODES);
+		json_u64_by(&j, "reclaims", &d.c[STAT_RECLAIMS],
+			    dax_mode_names, DAX_NR_MODES);
+		json_u64_by(&j, "reclaimed_ranges", &d.c[STAT_RECLAIMED],
+			    dax_mode_names, DAX_NR_MODES);
+		json_u64_by(&j, "reclaim_errors", &d.c[STAT_RECLAIM_ERRORS],
+			    dax_mode_names, DAX_NR_MODES);
 		json_key(&j, "fault_waits");
 		json_u64(&j, d.c[STAT_FAULT_WAITS]);
 		json_key(&j, "fault_wait_ms");
@@ -354,46 +328,39 @@ static const struct metric {
 	const char *const *values;	/* label's values, nvalues of them */
 	int nvalues;
 } metrics[] = {
-	{ "daxmon_window_ranges", "gauge", "Ranges of 2 MiB in the DAX window.",
-	  SRC_RANGES, 0, NULL, NULL, 1 },
-	{ "daxmon_free_ranges", "gauge", "Ranges on the free list at the last event.",
-	  SRC_FREE, 0, NULL, NULL, 1 },
-	{ "daxmon_busy_ranges", "gauge", "Ranges mapping file data at the last event.",
-	  SRC_BUSY, 0, NULL, NULL, 1 },
-	{ "daxmon_fault_waiting", "gauge", "Page faults waiting for a free range now.",
-	  SRC_IN_PROGRESS, STAT_FAULT_WAITS, NULL, NULL, 1 },
-	{ "daxmon_alloc_waiting", "gauge", "Reads and writes waiting for a free range now.",
-	  SRC_IN_PROGRESS, STAT_ALLOC_WAITS, NULL, NULL, 1 },
-	{ "daxmon_setups_total", "counter", "New mappings set up (FUSE_SETUPMAPPING).",
-	  SRC_COUNTER, STAT_SETUPS, NULL, NULL, 1 },
-	{ "daxmon_upgrades_total", "counter", "Read-only mappings made writable (FUSE_SETUPMAPPING).",
-	  SRC_COUNTER, STAT_UPGRADES, NULL, NULL, 1 },
-	{ "daxmon_setup_errors_total", "counter", "FUSE_SETUPMAPPING requests that failed.",
-	  SRC_COUNTER, STAT_SETUP_ERRORS, NULL, NULL, 1 },
-	{ "daxmon_removals_total", "counter", "Ranges removed (FUSE_REMOVEMAPPING), by reason.",
-	  SRC_COUNTER, STAT_REMOVALS, "reason", reasons, DAX_NR_REASONS },
-	{ "daxmon_remove_errors_total", "counter", "Range removals whose request failed.",
-	  SRC_COUNTER, STAT_REMOVE_ERRORS, NULL, NULL, 1 },
-	{ "daxmon_reclaims_total", "counter", "Reclaim runs, by mode.",
-	  SRC_COUNTER, STAT_RECLAIMS, "mode", modes, DAX_NR_MODES },
-	{ "daxmon_reclaimed_ranges_total", "counter", "Ranges freed by reclaim, by mode.",
-	  SRC_COUNTER, STAT_RECLAIMED, "mode", modes, DAX_NR_MODES },
-	{ "daxmon_reclaim_errors_total", "counter", "Reclaim runs that ended in an error, by mode.",
-	  SRC_COUNTER, STAT_RECLAIM_ERRORS, "mode", modes, DAX_NR_MODES },
-	{ "daxmon_fault_waits_total", "counter", "Page faults that waited for a free range.",
-	  SRC_COUNTER, STAT_FAULT_WAITS, NULL, NULL, 1 },
-	{ "daxmon_alloc_waits_total", "counter", "Reads and writes that waited for a free range.",
-	  SRC_COUNTER, STAT_ALLOC_WAITS, NULL, NULL, 1 },
-	{ "daxmon_fault_wait_seconds", "histogram", "Time page faults waited for a free range.",
-	  SRC_HISTOGRAM, DAX_LAT_FAULT_WAIT, NULL, NULL, 1 },
-	{ "daxmon_alloc_wait_seconds", "histogram", "Time reads and writes waited for a free range.",
-	  SRC_HISTOGRAM, DAX_LAT_ALLOC_WAIT, NULL, NULL, 1 },
-	{ "daxmon_setup_seconds", "histogram", "FUSE_SETUPMAPPING round trips.",
-	  SRC_HISTOGRAM, DAX_LAT_SETUP, NULL, NULL, 1 },
-	{ "daxmon_remove_seconds", "histogram", "FUSE_REMOVEMAPPING round trips.",
-	  SRC_HISTOGRAM, DAX_LAT_REMOVE, NULL, NULL, 1 },
-	{ "daxmon_reclaim_seconds", "histogram", "Duration of reclaim runs, by mode.",
-	  SRC_HISTOGRAM, DAX_LAT_RECLAIM_INLINE, "mode", modes, DAX_NR_MODES },
+#define GAUGE(source, name, help, index) \
+	{ name, "gauge", help, source, index, NULL, NULL, 1 }
+#define COUNTER(name, help, index) \
+	{ name, "counter", help, SRC_COUNTER, index, NULL, NULL, 1 }
+#define HISTOGRAM(name, help, kind) \
+	{ name, "histogram", help, SRC_HISTOGRAM, kind, NULL, NULL, 1 }
+/* the same with a series for each value of a label (names.h) */
+#define COUNTER_BY(by, name, help, index) \
+	{ name, "counter", help, SRC_COUNTER, index, by }
+#define HISTOGRAM_BY(by, name, help, kind) \
+	{ name, "histogram", help, SRC_HISTOGRAM, kind, by }
+#define BY_REASON	"reason", dax_reason_names, DAX_NR_REASONS
+#define BY_MODE		"mode", dax_mode_names, DAX_NR_MODES
+	GAUGE(SRC_RANGES, "daxmon_window_ranges", "Ranges of 2 MiB in the DAX window.", 0),
+	GAUGE(SRC_FREE, "daxmon_free_ranges", "Ranges on the free list at the last event.", 0),
+	GAUGE(SRC_BUSY, "daxmon_busy_ranges", "Ranges mapping file data at the last event.", 0),
+	GAUGE(SRC_IN_PROGRESS, "daxmon_fault_waiting", "Page faults waiting for a free range now.", STAT_FAULT_WAITS),
+	GAUGE(SRC_IN_PROGRESS, "daxmon_alloc_waiting", "Reads and writes waiting for a free range now.", STAT_ALLOC_WAITS),
+	COUNTER("daxmon_setups_total", "New mappings set up (FUSE_SETUPMAPPING).", STAT_SETUPS),
+	COUNTER("daxmon_upgrades_total", "Read-only mappings made writable (FUSE_SETUPMAPPING).", STAT_UPGRADES),
+	COUNTER("daxmon_setup_errors_total", "FUSE_SETUPMAPPING requests that failed.", STAT_SETUP_ERRORS),
+	COUNTER_BY(BY_REASON, "daxmon_removals_total", "Ranges removed (FUSE_REMOVEMAPPING), by reason.", STAT_REMOVALS),
+	COUNTER("daxmon_remove_errors_total", "Range removals whose request failed.", STAT_REMOVE_ERRORS),
+	COUNTER_BY(BY_MODE, "daxmon_reclaims_total", "Reclaim runs, by mode.", STAT_RECLAIMS),
+	COUNTER_BY(BY_MODE, "daxmon_reclaimed_ranges_total", "Ranges freed by reclaim, by mode.", STAT_RECLAIMED),
+	COUNTER_BY(BY_MODE, "daxmon_reclaim_errors_total", "Reclaim runs that ended in an error, by mode.", STAT_RECLAIM_ERRORS),
+	COUNTER("daxmon_fault_waits_total", "Page faults that waited for a free range.", STAT_FAULT_WAITS),
+	COUNTER("daxmon_alloc_waits_total", "Reads and writes that waited for a free range.", STAT_ALLOC_WAITS),
+	HISTOGRAM("daxmon_fault_wait_seconds", "Time page faults waited for a free range.", DAX_LAT_FAULT_WAIT),
+	HISTOGRAM("daxmon_alloc_wait_seconds", "Time reads and writes waited for a free range.", DAX_LAT_ALLOC_WAIT),
+	HISTOGRAM("daxmon_setup_seconds", "FUSE_SETUPMAPPING round trips.", DAX_LAT_SETUP),
+	HISTOGRAM("daxmon_remove_seconds", "FUSE_REMOVEMAPPING round trips.", DAX_LAT_REMOVE),
+	HISTOGRAM_BY(BY_MODE, "daxmon_reclaim_seconds", "Duration of reclaim runs, by mode.", DAX_LAT_RECLAIM_INLINE),
 };
 
 /*

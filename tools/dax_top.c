@@ -26,6 +26,7 @@
 #include "json.h"
 #include "mapdump.h"
 #include "mounts.h"
+#include "names.h"
 #include "screen.h"
 
 #define MAX_MOUNTS	64
@@ -110,11 +111,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'i': env.per_inode = true; break;
 	case 'b': env.batch = true; break;
 	case OPT_JSON: env.json = true; break;
-	case 'c': env.filter.cgroup = arg; break;
-	case 'p':
-		if (dax_parse_pid(arg, &env.filter.tgid))
-			argp_error(state, "invalid PID '%s'", arg);
-		break;
 	case 'r':
 		if (dax_parse_number(arg, 1, 1000000000, &v))
 			argp_error(state, "invalid ROWS '%s': a positive number", arg);
@@ -130,15 +126,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid sort column '%s': setups, upgrades, removals, fault_waits, alloc_waits, wait_ms or max_wait_ms", arg);
 		break;
 	default:
-		return dax_parse_common(key, arg, state, &env.o);
+		return dax_parse_common(key, arg, state, &env.o, &env.filter);
 	}
 	return 0;
 }
 
-static const struct argp argp = {
-	.options = options, .parser = parse_arg,
-	.args_doc = "[interval] [count]", .doc = doc,
-};
+static const struct argp argp = DAX_ARGP(options, parse_arg, doc);
 
 struct mount {
 	__u32 dev;
@@ -522,19 +515,6 @@ static void json_wait(struct json *j, const char *key, __u64 count,
 	json_object_end(j);
 }
 
-static void json_u64s(struct json *j, const char *key, const __u64 *v, int n)
-{
-	static const char *const names[] = { "inline", "background", "evict" };
-
-	json_key(j, key);
-	json_object_begin(j);
-	for (int i = 0; i < n; i++) {
-		json_key(j, names[i]);
-		json_u64(j, v[i]);
-	}
-	json_object_end(j);
-}
-
 static void json_mount(struct json *j, const struct mount *m)
 {
 	char devno[32];
@@ -560,8 +540,10 @@ static void json_mount(struct json *j, const struct mount *m)
 	json_u64(j, m->s.c[TOP_M_SETUPS]);
 	json_key(j, "upgrades");
 	json_u64(j, m->s.c[TOP_M_UPGRADES]);
-	json_u64s(j, "removals", &m->s.c[TOP_M_REMOVALS], DAX_NR_REASONS);
-	json_u64s(j, "reclaims", &m->s.c[TOP_M_RECLAIMS], DAX_NR_MODES);
+	json_u64_by(j, "removals", &m->s.c[TOP_M_REMOVALS], dax_reason_names,
+		    DAX_NR_REASONS);
+	json_u64_by(j, "reclaims", &m->s.c[TOP_M_RECLAIMS], dax_mode_names,
+		    DAX_NR_MODES);
 	json_wait(j, "fault_waits", m->s.c[TOP_M_FAULT_WAITS], m->waiting[0],
 		  m->longest_ns[0]);
 	json_wait(j, "alloc_waits", m->s.c[TOP_M_ALLOC_WAITS], m->waiting[1],
@@ -609,10 +591,7 @@ static void print_json(const struct view *v)
 	const struct snapshot *s = v->shown;
 	struct json j;
 
-	json_init(&j, stdout);
-	json_object_begin(&j);
-	json_key(&j, "time");
-	json_i64(&j, time(NULL));
+	json_report_begin(&j, stdout, time(NULL));
 	json_key(&j, "interval_s");
 	json_double(&j, v->elapsed);
 	json_key(&j, "rows_by");

@@ -5,6 +5,8 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include "filter.h"
+
 int dax_parse_number(const char *arg, unsigned long long min,
 		     unsigned long long max, unsigned long long *v)
 {
@@ -41,10 +43,19 @@ static void parse_interval_count(struct argp_state *state, const char *arg,
 }
 
 error_t dax_parse_common(int key, char *arg, struct argp_state *state,
-			 struct dax_opts *o)
+			 struct dax_opts *o, struct dax_filter *filter)
 {
 	unsigned long long v;
 
+	if (filter && key == 'c') {
+		filter->cgroup = arg;
+		return 0;
+	}
+	if (filter && key == 'p') {
+		if (dax_parse_pid(arg, &filter->tgid))
+			argp_error(state, "invalid PID '%s'", arg);
+		return 0;
+	}
 	switch (key) {
 	case 'v':
 		o->verbose = true;

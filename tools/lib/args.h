@@ -34,13 +34,21 @@ enum { DAX_OPT_RAW = 900, DAX_OPT_MAX_ENTRIES };
 	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },		\
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 }
 
+struct dax_filter;
+
 /*
- * The keys of DAX_COMMON_OPTIONS, --max-entries and the libbpf-tools
+ * The keys of DAX_COMMON_OPTIONS, --max-entries, -p PID and -c CGROUP
+ * (into filter, for a tool that has them) and the libbpf-tools
  * positional arguments [interval] [count]; ARGP_ERR_UNKNOWN for others.
  * A bad value ends in argp_error() (exit 2) before anything is loaded.
  */
 error_t dax_parse_common(int key, char *arg, struct argp_state *state,
-			 struct dax_opts *o);
+			 struct dax_opts *o, struct dax_filter *filter);
+
+/* A tool's struct argp: its options, parser and doc; [interval] [count]. */
+#define DAX_ARGP(opts, parse, text)					\
+	{ .options = opts, .parser = parse,				\
+	  .args_doc = "[interval] [count]", .doc = text }
 
 /* --max-entries N: the size of a tool's biggest table, 1 to this. */
 #define DAX_MAX_ENTRIES_LIMIT	65536
