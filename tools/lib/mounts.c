@@ -68,11 +68,27 @@ static char *read_mountinfo(size_t *len)
 	return buf;
 }
 
+/* At exit, so that a leak checker sees everything freed. */
+static void free_cache(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	free(cache);
+	cache = NULL;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+static void register_free(void)
+{
+	atexit(free_cache);
+}
+
 void dax_mount_names_refresh(void)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	size_t len;
 	char *fresh = read_mountinfo(&len), *old;
 
+	pthread_once(&once, register_free);
 	pthread_mutex_lock(&cache_lock);
 	old = cache;
 	cache = fresh;
