@@ -3,7 +3,7 @@
 # line that names the fix, and never crashes.
 set -u
 build=${DAXMON_BUILD:?}
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../lib/check.sh"
 
 expect_error() {	# what expected-status expected-text command...
 	local what=$1 status=$2 text=$3 out rc
