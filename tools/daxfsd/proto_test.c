@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Host test of the request path without a kernel: hand-made requests go
  * to proto_handle() and the replies land in a pipe that stands in for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Host test of the window logic without a kernel: a regular file stands
  * in for /dev/pmem0 and a second fd on it plays the guest's DAX stores.
