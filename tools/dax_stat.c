@@ -146,8 +146,8 @@ static int read_snapshot(struct snapshot *snap)
 			continue;
 		/* the pool state is the newest any CPU saw */
 		percpu_sum_u64(m->s.c, NR_STAT_COUNTERS, v, sizeof(m->s));
-		percpu_newest_pool(&m->s.pool, v, sizeof(m->s),
-				   offsetof(struct dax_stat, pool));
+		percpu_newest_pool(&m->s.pool,
+				   &((const struct dax_stat *)v)->pool, sizeof(m->s));
 	}
 	for (int i = 0; i < snap->hists.n; i++) {
 		const struct dax_stat_hist_key *k = map_dump_key(&snap->hists, i);
@@ -170,9 +170,9 @@ static void free_snapshot(struct snapshot *snap)
 	free(snap);
 }
 
-/* This interval's counts: now minus the previous totals of the mount. */
-static struct dax_stat interval_of(const struct mount_stat *now,
-				   struct snapshot *before)
+/* The counts of a mount since before: now less its totals then. */
+static struct dax_stat counts_since(const struct mount_stat *now,
+				    const struct snapshot *before)
 {
 	struct dax_stat d = now->s;
 
@@ -206,7 +206,7 @@ static void print_lines(struct snapshot *now, struct snapshot *before)
 
 	format_time(when, sizeof(when));
 	for (int i = 0; i < now->n; i++) {
-		struct dax_stat d = interval_of(&now->m[i], before);
+		struct dax_stat d = counts_since(&now->m[i], before);
 
 		printf("%s%s%-16s %5llu %5lld %5llu %6llu %5llu %6llu %6llu %6llu %6llu %6llu %6llu %8.1f %6llu %8.1f\n",
 		       env.timestamp ? when : "", env.timestamp ? " " : "",
@@ -249,7 +249,7 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 	json_array_begin(&j);
 	for (int i = 0; i < now->n; i++) {
 		const struct mount_stat *m = &now->m[i];
-		struct dax_stat d = interval_of(m, before);
+		struct dax_stat d = counts_since(m, before);
 
 		snprintf(devno, sizeof(devno), "%u:%u", KDEV_MAJOR(m->dev),
 			 KDEV_MINOR(m->dev));

@@ -210,8 +210,8 @@ static void read_mounts(struct snapshot *s, const struct map_dump *d)
 		memset(m, 0, sizeof(*m));
 		m->dev = *(const __u32 *)map_dump_key(d, i);
 		percpu_sum_u64(m->s.c, NR_TOP_MOUNT_COUNTERS, v, sizeof(m->s));
-		percpu_newest_pool(&m->s.pool, v, sizeof(m->s),
-				   offsetof(struct dax_top_mount, pool));
+		percpu_newest_pool(&m->s.pool,
+				   &((const struct dax_top_mount *)v)->pool, sizeof(m->s));
 		dax_mount_name(m->dev, m->name, sizeof(m->name));
 	}
 }
@@ -332,40 +332,6 @@ static void sort_rows(struct snapshot *s, int col)
 		qsort_r(s->rows, s->nrows, sizeof(*s->rows), row_cmp, &col);
 }
 
-/* now becomes what happened since before: active rows only, sorted. */
-static void interval_of(struct snapshot *now, const struct snapshot *before,
-			int sort)
-{
-	int n = 0;
-
-	for (int i = 0; i < now->nmounts; i++) {
-		struct mount *m = &now->mounts[i];
-		int b = mount_index(before, m->dev);
-
-		for (int j = 0; b >= 0 && j < NR_TOP_MOUNT_COUNTERS; j++)
-			m->s.c[j] -= before->mounts[b].s.c[j];
-	}
-	for (int i = 0; i < now->nrows; i++) {
-		struct row *r = &now->rows[i];
-		const struct row *b = !before->nrows ? NULL :
-			bsearch(&r->key, before->rows, before->nrows,
-					      sizeof(*b), key_cmp);
-		__u64 *c = r->v.c;
-		bool active = r->v.max_wait_ns;
-
-		for (int j = 0; j < NR_TOP_ROW_COUNTERS; j++) {
-			/* smaller: the LRU map dropped the row since */
-			if (b && c[j] >= b->v.c[j])
-				c[j] -= b->v.c[j];
-			active |= c[j] != 0;
-		}
-		if (active)
-			now->rows[n++] = *r;
-	}
-	now->nrows = n;
-	sort_rows(now, sort);
-}
-
 static int copy_snapshot(struct snapshot *to, const struct snapshot *from)
 {
 	struct row *rows = to->rows;
@@ -382,6 +348,43 @@ static int copy_snapshot(struct snapshot *to, const struct snapshot *from)
 	to->cap = cap;
 	if (from->nrows)
 		memcpy(rows, from->rows, from->nrows * sizeof(*rows));
+	return 0;
+}
+
+/* to = what happened from before to now: active rows only, sorted. */
+static int interval_of(struct snapshot *to, const struct snapshot *now,
+		       const struct snapshot *before, int sort)
+{
+	int n = 0, err = copy_snapshot(to, now);
+
+	if (err)
+		return err;
+	for (int i = 0; i < to->nmounts; i++) {
+		struct mount *m = &to->mounts[i];
+		int b = mount_index(before, m->dev);
+
+		for (int j = 0; b >= 0 && j < NR_TOP_MOUNT_COUNTERS; j++)
+			m->s.c[j] -= before->mounts[b].s.c[j];
+	}
+	for (int i = 0; i < to->nrows; i++) {
+		struct row *r = &to->rows[i];
+		const struct row *b = !before->nrows ? NULL :
+			bsearch(&r->key, before->rows, before->nrows,
+					      sizeof(*b), key_cmp);
+		__u64 *c = r->v.c;
+		bool active = r->v.max_wait_ns;
+
+		for (int j = 0; j < NR_TOP_ROW_COUNTERS; j++) {
+			/* smaller: the LRU map dropped the row since */
+			if (b && c[j] >= b->v.c[j])
+				c[j] -= b->v.c[j];
+			active |= c[j] != 0;
+		}
+		if (active)
+			to->rows[n++] = *r;
+	}
+	to->nrows = n;
+	sort_rows(to, sort);
 	return 0;
 }
 
@@ -648,11 +651,10 @@ static int report(void *ctx, bool last)
 	if (v->paused && !last)
 		return DAX_NOT_SHOWN;	/* the next interval spans the pause */
 	err = read_snapshot(r->now, &r->dumps, &v->drops) ?:
-	      copy_snapshot(v->shown, r->now);
+	      interval_of(v->shown, r->now, r->before, v->sort);
 	if (err)
 		return err;
 	v->rows_evicted = count_evicted(r->before, r->now);
-	interval_of(v->shown, r->before, v->sort);
 	v->elapsed = r->now->when - r->before->when;
 	show(v, r->tty);
 	tmp = r->before;

@@ -154,14 +154,13 @@ void percpu_sum_hist(struct dax_hist *sum, const void *values,
 	}
 }
 
-void percpu_newest_pool(struct dax_pool *pool, const void *values,
-			size_t value_size, size_t pool_offset)
+void percpu_newest_pool(struct dax_pool *pool, const struct dax_pool *first,
+			size_t value_size)
 {
 	int ncpus = libbpf_num_possible_cpus();
 
 	for (int cpu = 0; cpu < ncpus; cpu++) {
-		const struct dax_pool *p = (const struct dax_pool *)
-			((const char *)percpu_copy(values, value_size, cpu) + pool_offset);
+		const struct dax_pool *p = percpu_copy(first, value_size, cpu);
 
 		if (p->ts > pool->ts)
 			*pool = *p;

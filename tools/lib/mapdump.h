@@ -52,9 +52,9 @@ void percpu_sum_u64(__u64 *sum, size_t n, const void *values,
 /* A histogram (struct dax_hist at the start of each copy), summed. */
 void percpu_sum_hist(struct dax_hist *sum, const void *values,
 		     size_t value_size);
-/* The pool state of the copy that saw the newest event: pool is
- * pool_offset bytes into each copy. */
-void percpu_newest_pool(struct dax_pool *pool, const void *values,
-			size_t value_size, size_t pool_offset);
+/* The pool state of the copy that saw the newest event; first is the
+ * pool of the first CPU's copy (values of value_size bytes each). */
+void percpu_newest_pool(struct dax_pool *pool, const struct dax_pool *first,
+			size_t value_size);
 
 #endif
