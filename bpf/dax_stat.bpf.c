@@ -17,20 +17,9 @@ struct {
 	__type(value, struct dax_hist);		/* microseconds */
 } hists SEC(".maps");
 
-static const struct dax_stat zero_stat;
 static const struct dax_hist zero_hist;
 
-/* The mount's counters, its pool state brought up to this event. */
-static __always_inline struct dax_stat *stat_of(__u32 dev, long nr_free,
-						unsigned long nr_busy,
-						unsigned long nr_ranges)
-{
-	struct dax_stat *s = map_get(&stats, &dev, &zero_stat);
-
-	if (s)
-		read_pool(&s->pool, nr_free, nr_busy, nr_ranges);
-	return s;
-}
+DAX_MOUNT_OF(stat_of, struct dax_stat, stats)
 
 static __always_inline void hist_add(__u32 dev, __u32 kind, __u64 ns)
 {

@@ -30,20 +30,9 @@ struct {
 	__type(value, struct dax_top_row);
 } rows SEC(".maps");
 
-static const struct dax_top_mount zero_mount;
 static const struct dax_top_row zero_row;
 
-/* The mount's counters, its pool state brought up to this event. */
-static __always_inline struct dax_top_mount *
-mount_of(__u32 dev, long nr_free, unsigned long nr_busy,
-	 unsigned long nr_ranges)
-{
-	struct dax_top_mount *m = map_get(&mounts, &dev, &zero_mount);
-
-	if (m)
-		read_pool(&m->pool, nr_free, nr_busy, nr_ranges);
-	return m;
-}
+DAX_MOUNT_OF(mount_of, struct dax_top_mount, mounts)
 
 /* The current task's row (or its inode's), NULL outside -p/-c. */
 static __always_inline struct dax_top_row *row_of(const struct inode *inode)

@@ -127,6 +127,24 @@ static __always_inline void read_pool(struct dax_pool *pool, long nr_free,
 	pool->nr_ranges = nr_ranges;
 }
 
+/*
+ * DAX_MOUNT_OF(name, type, map): type *name(dev, nr_free, nr_busy,
+ * nr_ranges), the mount's entry of map (made on first use, a full map
+ * counted as a drop) with its pool state brought up to this event.
+ */
+#define DAX_MOUNT_OF(name, type, map)					\
+static const type name##_zero;						\
+static __always_inline type *name(__u32 dev, long nr_free,		\
+				  unsigned long nr_busy,		\
+				  unsigned long nr_ranges)		\
+{									\
+	type *m = map_get(&map, &dev, &name##_zero);			\
+									\
+	if (m)								\
+		read_pool(&m->pool, nr_free, nr_busy, nr_ranges);	\
+	return m;							\
+}
+
 /* Reclaim runs inline for reason inline, in the background otherwise. */
 static __always_inline __u32 reclaim_mode(enum fuse_dax_reason reason)
 {
