@@ -89,7 +89,10 @@ bench-compare:
 demo: deps kernel tools
 	tests/vm/run-guest -f -t 900 $(KERNEL) $(BUILD)/demo tests/demo/demo.sh
 
+# the tools' build and the test output; the kernel build stays
+# (kernel/build.sh keeps it in $(BUILD))
 clean:
+	$(MAKE) -C tools O=$(abspath $(BUILD))/tools clean
 	rm -rf $(BUILD)/demo $(BUILD)/test-out
 
 # make install [PREFIX=/usr/local] [DESTDIR=...]: the tools to sbin (they

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* dax-lat: latency histograms of the DAX range pool's begin/end pairs. */
 #include "daxmon.bpf.h"
+#include "filter.bpf.h"
 #include "dax_lat.h"
 
 const volatile bool targ_ms = false;
@@ -64,68 +65,49 @@ static __always_inline int end(__u64 id, __u32 dev, __u32 kind)
 	return 0;
 }
 
-static __always_inline int on_setup_begin(__u64 *ctx)
+DAX_EVENT(fuse_dax_setup_begin, FUSE_DAX_SETUP_ARGS)
 {
-	const struct inode *inode = (void *)ctx[0];
-
 	return begin(current_tid(), inode_dev(inode), DAX_LAT_SETUP,
 		     inode_ino(inode));
 }
 
-static __always_inline int on_setup_end(__u64 *ctx)
+DAX_EVENT(fuse_dax_setup_end, FUSE_DAX_SETUP_ARGS)
 {
-	return end(current_tid(), inode_dev((void *)ctx[0]), DAX_LAT_SETUP);
+	return end(current_tid(), inode_dev(inode), DAX_LAT_SETUP);
 }
 
-static __always_inline int on_remove_begin(__u64 *ctx)
+/* A removal is timed by its range: the worker may end another's. */
+DAX_EVENT(fuse_dax_remove_begin, FUSE_DAX_REMOVE_ARGS)
 {
-	const struct inode *inode = (void *)ctx[0];
-
-	return begin(ctx[REMOVE_ARG_WINDOW], inode_dev(inode), DAX_LAT_REMOVE,
+	return begin(window_offset, inode_dev(inode), DAX_LAT_REMOVE,
 		     inode_ino(inode));
 }
 
-static __always_inline int on_remove_end(__u64 *ctx)
+DAX_EVENT(fuse_dax_remove_end, FUSE_DAX_REMOVE_ARGS)
 {
-	return end(ctx[REMOVE_ARG_WINDOW], inode_dev((void *)ctx[0]),
-		   DAX_LAT_REMOVE);
+	return end(window_offset, inode_dev(inode), DAX_LAT_REMOVE);
 }
 
-static __always_inline __u32 reclaim_kind(__u64 *ctx)
+DAX_EVENT(fuse_dax_reclaim_begin, FUSE_DAX_RECLAIM_ARGS)
 {
-	return ctx[RECLAIM_ARG_REASON] == DAX_REASON_INLINE ?
-		DAX_LAT_RECLAIM_INLINE : DAX_LAT_RECLAIM_BACKGROUND;
+	return begin(current_tid(), dev, reclaim_kind(reason), ino);
 }
 
-static __always_inline int on_reclaim_begin(__u64 *ctx)
+DAX_EVENT(fuse_dax_reclaim_end, FUSE_DAX_RECLAIM_ARGS)
 {
-	return begin(current_tid(), ctx[RECLAIM_ARG_DEV], reclaim_kind(ctx),
-		     ctx[RECLAIM_ARG_INO]);
+	return end(current_tid(), dev, reclaim_kind(reason));
 }
 
-static __always_inline int on_reclaim_end(__u64 *ctx)
+DAX_WAIT_HANDLER(wait_begin)
 {
-	return end(current_tid(), ctx[RECLAIM_ARG_DEV], reclaim_kind(ctx));
-}
-
-static __always_inline int wait_begin(__u64 *ctx, __u32 kind)
-{
-	const struct inode *inode = (void *)ctx[0];
-
 	return begin(current_tid(), inode_dev(inode), kind, inode_ino(inode));
 }
 
-static __always_inline int wait_end(__u64 *ctx, __u32 kind)
+DAX_WAIT_HANDLER(wait_end)
 {
-	return end(current_tid(), inode_dev((void *)ctx[0]), kind);
+	return end(current_tid(), inode_dev(inode), kind);
 }
 
-DAX_PROGRAMS(fuse_dax_setup_begin, on_setup_begin)
-DAX_PROGRAMS(fuse_dax_setup_end, on_setup_end)
-DAX_PROGRAMS(fuse_dax_remove_begin, on_remove_begin)
-DAX_PROGRAMS(fuse_dax_remove_end, on_remove_end)
-DAX_PROGRAMS(fuse_dax_reclaim_begin, on_reclaim_begin)
-DAX_PROGRAMS(fuse_dax_reclaim_end, on_reclaim_end)
-DAX_WAIT_PROGRAMS(wait_begin, wait_end)
+DAX_WAIT_EVENTS(wait_begin, wait_end)
 
 char LICENSE[] SEC("license") = "GPL";

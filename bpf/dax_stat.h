@@ -4,22 +4,36 @@
 
 #include "daxmon.h"
 
-/* Totals per mount since the tool attached; per CPU in the map. */
+/*
+ * The counters of a mount since the tool attached, by name: c[] of
+ * struct dax_stat.  A counter kept by reason or mode takes one slot per
+ * value, its name being the first (STAT_REMOVALS + DAX_REASON_EVICT).
+ */
+enum dax_stat_counter {
+	STAT_SETUPS,			/* new mappings (setup_end) */
+	STAT_UPGRADES,			/* read-only made writable */
+	STAT_SETUP_ERRORS,		/* setup_end with ret != 0 */
+	STAT_REMOVALS,			/* remove_end, + enum dax_reason */
+	STAT_REMOVE_ERRORS = STAT_REMOVALS + DAX_NR_REASONS,
+					/* remove_end with ret != 0 */
+	STAT_RECLAIMS,			/* reclaim runs, + enum dax_mode */
+	STAT_RECLAIMED = STAT_RECLAIMS + DAX_NR_MODES,
+					/* ranges they freed, + mode */
+	STAT_RECLAIM_ERRORS = STAT_RECLAIMED + DAX_NR_MODES,
+					/* runs that ended with ret < 0 */
+	STAT_FAULT_WAITS = STAT_RECLAIM_ERRORS + DAX_NR_MODES,
+					/* fault_wait_begin */
+	STAT_FAULT_WAITS_DONE,		/* fault_wait_end */
+	STAT_FAULT_WAIT_NS,
+	STAT_ALLOC_WAITS,
+	STAT_ALLOC_WAITS_DONE,
+	STAT_ALLOC_WAIT_NS,
+	NR_STAT_COUNTERS,
+};
+
+/* Per mount, per CPU in the map. */
 struct dax_stat {
-	__u64 setups;			/* new mappings (setup_end) */
-	__u64 upgrades;			/* read-only made writable */
-	__u64 setup_errors;		/* setup_end with ret != 0 */
-	__u64 removals[DAX_NR_REASONS];	/* remove_end, by reason */
-	__u64 remove_errors;		/* remove_end with ret != 0 */
-	__u64 reclaims[2];		/* reclaim runs: inline, background */
-	__u64 reclaimed[2];		/* ranges they freed */
-	__u64 reclaim_errors[2];	/* runs that ended with ret < 0 */
-	__u64 fault_waits;		/* fault_wait_begin */
-	__u64 fault_waits_done;		/* fault_wait_end */
-	__u64 fault_wait_ns;
-	__u64 alloc_waits;
-	__u64 alloc_waits_done;
-	__u64 alloc_wait_ns;
+	__u64 c[NR_STAT_COUNTERS];	/* enum dax_stat_counter */
 	struct dax_pool pool;
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* dax-top: the range pool of each mount, and who uses it. */
 #include "daxmon.bpf.h"
+#include "filter.bpf.h"
 #include "dax_top.h"
 
 const volatile bool targ_per_inode = false;
@@ -29,18 +30,9 @@ struct {
 	__type(value, struct dax_top_row);
 } rows SEC(".maps");
 
-static const struct dax_top_mount zero_mount;
 static const struct dax_top_row zero_row;
 
-static __always_inline struct dax_top_mount *mount_of(__u32 dev, __u64 *ctx,
-						      int pool_arg)
-{
-	struct dax_top_mount *m = map_get(&mounts, &dev, &zero_mount);
-
-	if (m)
-		read_pool(&m->pool, ctx, pool_arg);
-	return m;
-}
+DAX_MOUNT_OF(mount_of, struct dax_top_mount, mounts)
 
 /* The current task's row (or its inode's), NULL outside -p/-c. */
 static __always_inline struct dax_top_row *row_of(const struct inode *inode)
@@ -60,95 +52,72 @@ static __always_inline struct dax_top_row *row_of(const struct inode *inode)
 	return r;
 }
 
-static __always_inline int on_setup_end(__u64 *ctx)
+DAX_EVENT(fuse_dax_setup_end, FUSE_DAX_SETUP_ARGS)
 {
-	const struct inode *inode = (void *)ctx[0];
-	struct dax_top_mount *m = mount_of(inode_dev(inode), ctx, POOL_ARG_SETUP);
+	struct dax_top_mount *m = mount_of(inode_dev(inode), nr_free, nr_busy,
+					   nr_ranges);
 	struct dax_top_row *r = row_of(inode);
-	bool upgrade = ctx[SETUP_ARG_UPGRADE];
 
-	if (m) {
-		if (upgrade)
-			m->upgrades++;
-		else
-			m->setups++;
-	}
-	if (r) {
-		if (upgrade)
-			r->upgrades++;
-		else
-			r->setups++;
-	}
+	if (m)
+		m->c[upgrade ? TOP_M_UPGRADES : TOP_M_SETUPS]++;
+	if (r)
+		r->c[upgrade ? TOP_UPGRADES : TOP_SETUPS]++;
 	return 0;
 }
 
 /* Inline: the reading or writing task; background: the kworker. */
-static __always_inline int on_remove_end(__u64 *ctx)
+DAX_EVENT(fuse_dax_remove_end, FUSE_DAX_REMOVE_ARGS)
 {
-	const struct inode *inode = (void *)ctx[0];
-	struct dax_top_mount *m = mount_of(inode_dev(inode), ctx, POOL_ARG_SETUP);
+	struct dax_top_mount *m = mount_of(inode_dev(inode), nr_free, nr_busy,
+					   nr_ranges);
 	struct dax_top_row *r = row_of(inode);
-	__u32 reason = ctx[REMOVE_ARG_REASON];
+	__u64 why = (__u32)reason;	/* 64 bits: the check bounds the index */
 
-	if (m && reason < DAX_NR_REASONS)
-		m->removals[reason]++;
+	if (m && why < DAX_NR_REASONS)
+		m->c[TOP_M_REMOVALS + why]++;
 	if (r)
-		r->removals++;
+		r->c[TOP_REMOVALS]++;
 	return 0;
 }
 
-static __always_inline int on_reclaim_end(__u64 *ctx)
+DAX_EVENT(fuse_dax_reclaim_end, FUSE_DAX_RECLAIM_ARGS)
 {
-	struct dax_top_mount *m = mount_of(ctx[RECLAIM_ARG_DEV], ctx,
-					   POOL_ARG_SETUP);
+	struct dax_top_mount *m = mount_of(dev, nr_free, nr_busy, nr_ranges);
 
 	if (m)
-		m->reclaims[ctx[RECLAIM_ARG_REASON] != DAX_REASON_INLINE]++;
+		m->c[TOP_M_RECLAIMS + reclaim_mode(reason)]++;
 	return 0;
 }
 
 /* Every begin goes into starts: user space counts the waits under way. */
-static __always_inline int wait_begin(__u64 *ctx, __u32 kind)
+DAX_WAIT_HANDLER(wait_begin)
 {
-	const struct inode *inode = (void *)ctx[0];
 	__u32 dev = inode_dev(inode);
-	struct dax_top_mount *m = mount_of(dev, ctx, POOL_ARG_WAIT);
+	struct dax_top_mount *m = mount_of(dev, nr_free, nr_busy, nr_ranges);
 	struct dax_top_row *r = row_of(inode);
 	bool fault = kind == DAX_LAT_FAULT_WAIT;
 
 	start_begin(current_tid(), dev, kind, inode_ino(inode));
-	if (m) {
-		if (fault)
-			m->fault_waits++;
-		else
-			m->alloc_waits++;
-	}
-	if (r) {
-		if (fault)
-			r->fault_waits++;
-		else
-			r->alloc_waits++;
-	}
+	if (m)
+		m->c[fault ? TOP_M_FAULT_WAITS : TOP_M_ALLOC_WAITS]++;
+	if (r)
+		r->c[fault ? TOP_FAULT_WAITS : TOP_ALLOC_WAITS]++;
 	return 0;
 }
 
-static __always_inline int wait_end(__u64 *ctx, __u32 kind)
+DAX_WAIT_HANDLER(wait_end)
 {
-	const struct inode *inode = (void *)ctx[0];
 	__u32 dev = inode_dev(inode);
 	__u64 ns = start_end(current_tid(), dev, kind, NULL);
 	struct dax_top_row *r;
 
-	mount_of(dev, ctx, POOL_ARG_WAIT);
+	mount_of(dev, nr_free, nr_busy, nr_ranges);
 	if (!ns)
 		return 0;
 	r = row_of(inode);
 	if (!r)
 		return 0;
-	if (kind == DAX_LAT_FAULT_WAIT)
-		r->fault_wait_ns += ns;
-	else
-		r->alloc_wait_ns += ns;
+	r->c[kind == DAX_LAT_FAULT_WAIT ? TOP_FAULT_WAIT_NS : TOP_ALLOC_WAIT_NS] += ns;
 	if (r->gen != gen) {
 		r->gen = gen;
 		r->max_wait_ns = 0;
@@ -158,9 +127,6 @@ static __always_inline int wait_end(__u64 *ctx, __u32 kind)
 	return 0;
 }
 
-DAX_PROGRAMS(fuse_dax_setup_end, on_setup_end)
-DAX_PROGRAMS(fuse_dax_remove_end, on_remove_end)
-DAX_PROGRAMS(fuse_dax_reclaim_end, on_reclaim_end)
-DAX_WAIT_PROGRAMS(wait_begin, wait_end)
+DAX_WAIT_EVENTS(wait_begin, wait_end)
 
 char LICENSE[] SEC("license") = "GPL";

@@ -4,17 +4,25 @@
 
 #include "daxmon.h"
 
+/* The counters of a mount since the tool attached: c[] of dax_top_mount. */
+enum dax_top_mount_counter {
+	TOP_M_SETUPS,			/* setup_end, new mappings */
+	TOP_M_UPGRADES,			/* setup_end, read-only made writable */
+	TOP_M_REMOVALS,			/* remove_end, + enum dax_reason */
+	TOP_M_RECLAIMS = TOP_M_REMOVALS + DAX_NR_REASONS,
+					/* reclaim_end, + enum dax_mode */
+	TOP_M_FAULT_WAITS = TOP_M_RECLAIMS + DAX_NR_MODES,
+					/* fault_wait_begin */
+	TOP_M_ALLOC_WAITS,		/* alloc_wait_begin */
+	NR_TOP_MOUNT_COUNTERS,
+};
+
 /*
- * Totals per mount since the tool attached, per CPU in the map.  Never
- * filtered by -p/-c: the pool and its rates are the whole mount's.
+ * Per mount, per CPU in the map.  Never filtered by -p/-c: the pool and
+ * its rates are the whole mount's.
  */
 struct dax_top_mount {
-	__u64 setups;			/* setup_end, new mappings */
-	__u64 upgrades;			/* setup_end, read-only made writable */
-	__u64 removals[DAX_NR_REASONS];	/* remove_end, by reason */
-	__u64 reclaims[2];		/* reclaim_end: inline, background */
-	__u64 fault_waits;		/* fault_wait_begin */
-	__u64 alloc_waits;		/* alloc_wait_begin */
+	__u64 c[NR_TOP_MOUNT_COUNTERS];	/* enum dax_top_mount_counter */
 	struct dax_pool pool;		/* as the newest event saw it */
 };
 
@@ -25,22 +33,25 @@ struct dax_top_key {
 	__u64 ino;			/* 0 without -i */
 };
 
-/* Totals of a row since the tool attached, per CPU in the map. */
+/* The counters of a row since the tool attached: c[] of dax_top_row. */
+enum dax_top_row_counter {
+	TOP_SETUPS,			/* by the task that set them up */
+	TOP_UPGRADES,
+	TOP_REMOVALS,			/* by the task that ran them */
+	TOP_FAULT_WAITS,		/* begins */
+	TOP_ALLOC_WAITS,
+	TOP_FAULT_WAIT_NS,		/* waits that ended */
+	TOP_ALLOC_WAIT_NS,
+	NR_TOP_ROW_COUNTERS,
+};
+
+/* Per row, per CPU in the map. */
 struct dax_top_row {
-	__u64 setups;			/* by the task that set them up */
-	__u64 upgrades;
-	__u64 removals;			/* by the task that ran them */
-	__u64 fault_waits;		/* begins */
-	__u64 alloc_waits;
-	__u64 fault_wait_ns;		/* waits that ended */
-	__u64 alloc_wait_ns;
-	/* not totals: the longest wait that ended in generation gen */
+	__u64 c[NR_TOP_ROW_COUNTERS];	/* enum dax_top_row_counter */
+	/* not a total: the longest wait that ended in generation gen */
 	__u64 max_wait_ns;
 	__u64 gen;
 	char comm[DAX_COMM_LEN];	/* without -i */
 };
-
-/* The counters at the start of struct dax_top_row, summed over CPUs. */
-#define DAX_TOP_ROW_COUNTERS	7
 
 #endif

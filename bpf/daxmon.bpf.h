@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* BPF helpers shared by the daxmon tools: filters, event arguments,
- * begin/end pairing, and the tp_btf/raw_tp program twins. */
+/* BPF helpers shared by the daxmon tools: the events' named arguments,
+ * the tp_btf/raw_tp program twins, begin/end pairing, drops. */
 #ifndef DAXMON_BPF_H
 #define DAXMON_BPF_H
 
@@ -10,19 +10,79 @@
 #include <bpf/bpf_tracing.h>
 #include "daxmon.h"
 
+/*
+ * The arguments of each class of fuse_dax events, named and typed as
+ * TP_PROTO in kernel/patches/0001 (and btf_trace_fuse_dax_* in
+ * vmlinux.h).  When an event changes, this is the one place to follow
+ * it; a handler that uses an argument by name stops compiling if it goes.
+ */
+#define FUSE_DAX_SETUP_ARGS						\
+	const struct inode *inode, u64 offset, u64 window_offset,	\
+	bool writable, bool upgrade, int ret,				\
+	long nr_free, unsigned long nr_busy, unsigned long nr_ranges
+#define FUSE_DAX_REMOVE_ARGS						\
+	const struct inode *inode, u64 offset, u64 window_offset,	\
+	enum fuse_dax_reason reason, unsigned int batch, int ret,	\
+	long nr_free, unsigned long nr_busy, unsigned long nr_ranges
+#define FUSE_DAX_RECLAIM_ARGS						\
+	dev_t dev, u64 ino, enum fuse_dax_reason reason,		\
+	unsigned long nr_to_free, unsigned long nr_freed, int ret,	\
+	long nr_free, unsigned long nr_busy, unsigned long nr_ranges
+#define FUSE_DAX_WAIT_ARGS						\
+	const struct inode *inode, u64 offset, bool write, int ret,	\
+	long nr_free, unsigned long nr_busy, unsigned long nr_ranges
+
+/*
+ * DAX_EVENT(event, args) { body }: the handler of event, its arguments
+ * named by BPF_PROG, as two programs: event_btf (tp_btf, where the
+ * kernel's BTF describes the event) and event_raw (raw_tp otherwise).
+ * The tool keeps one of each pair (see tools/lib/attach.c).
+ */
+#define DAX_EVENT(event, args...)					\
+static __always_inline int event##_handler(unsigned long long *ctx);	\
+SEC("tp_btf/" #event)							\
+int event##_btf(unsigned long long *ctx)				\
+{									\
+	return event##_handler(ctx);					\
+}									\
+SEC("raw_tp/" #event)							\
+int event##_raw(unsigned long long *ctx)				\
+{									\
+	return event##_handler(ctx);					\
+}									\
+static __always_inline int BPF_PROG(event##_handler, args)
+
+/* A tool's handler of wait begins or ends: kind is DAX_LAT_*_WAIT. */
+#define DAX_WAIT_HANDLER(name)						\
+static __always_inline int name(const struct inode *inode, __u32 kind,	\
+				long nr_free, unsigned long nr_busy,	\
+				unsigned long nr_ranges)
+
+/* The four wait events, handled by the tool's DAX_WAIT_HANDLERs. */
+#define DAX_WAIT_EVENTS(begin, end)					\
+DAX_EVENT(fuse_dax_fault_wait_begin, FUSE_DAX_WAIT_ARGS)		\
+{									\
+	return begin(inode, DAX_LAT_FAULT_WAIT, nr_free, nr_busy, nr_ranges); \
+}									\
+DAX_EVENT(fuse_dax_fault_wait_end, FUSE_DAX_WAIT_ARGS)			\
+{									\
+	return end(inode, DAX_LAT_FAULT_WAIT, nr_free, nr_busy, nr_ranges); \
+}									\
+DAX_EVENT(fuse_dax_alloc_wait_begin, FUSE_DAX_WAIT_ARGS)		\
+{									\
+	return begin(inode, DAX_LAT_ALLOC_WAIT, nr_free, nr_busy, nr_ranges); \
+}									\
+DAX_EVENT(fuse_dax_alloc_wait_end, FUSE_DAX_WAIT_ARGS)			\
+{									\
+	return end(inode, DAX_LAT_ALLOC_WAIT, nr_free, nr_busy, nr_ranges); \
+}
+
 #define MAX_INFLIGHT	10240
 
-/* Set by the tool between open and load (see tools/lib/filter.c). */
-const volatile __u32 targ_tgid = 0;
-const volatile bool filter_cg = false;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__type(key, __u32);
-	__type(value, __u32);
-	__uint(max_entries, 1);
-} cgroup_map SEC(".maps");
-
+/*
+ * The two maps every tool has: begins waiting for their end (dax-top
+ * also counts them as waits under way), and what could not be counted.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_INFLIGHT);
@@ -46,16 +106,6 @@ static __always_inline void count_drop(__u32 cause)
 		(*n)++;
 }
 
-/* True if the current task is outside the -p/-c filter. */
-static __always_inline bool task_filtered(void)
-{
-	if (targ_tgid && (bpf_get_current_pid_tgid() >> 32) != targ_tgid)
-		return true;
-	if (filter_cg && !bpf_current_task_under_cgroup(&cgroup_map, 0))
-		return true;
-	return false;
-}
-
 static __always_inline __u32 inode_dev(const struct inode *inode)
 {
 	return BPF_CORE_READ(inode, i_sb, s_dev);
@@ -66,34 +116,51 @@ static __always_inline __u64 inode_ino(const struct inode *inode)
 	return BPF_CORE_READ(inode, i_ino);
 }
 
-/*
- * The pool state ends every fuse_dax_* event; first is the index of
- * nr_free among the event's arguments.
- */
-static __always_inline void read_pool(struct dax_pool *pool, __u64 *ctx,
-				      int first)
+/* The pool state that ends every fuse_dax_* event's arguments. */
+static __always_inline void read_pool(struct dax_pool *pool, long nr_free,
+				      unsigned long nr_busy,
+				      unsigned long nr_ranges)
 {
 	pool->ts = bpf_ktime_get_ns();
-	pool->nr_free = (__s64)ctx[first];
-	pool->nr_busy = ctx[first + 1];
-	pool->nr_ranges = ctx[first + 2];
+	pool->nr_free = nr_free;
+	pool->nr_busy = nr_busy;
+	pool->nr_ranges = nr_ranges;
 }
 
-/* Argument positions, from TP_PROTO in kernel/patches/0001. */
-#define SETUP_ARG_WRITABLE	3
-#define SETUP_ARG_UPGRADE	4
-#define SETUP_ARG_RET		5
-#define REMOVE_ARG_WINDOW	2
-#define REMOVE_ARG_REASON	3
-#define REMOVE_ARG_RET		5
-#define RECLAIM_ARG_DEV		0
-#define RECLAIM_ARG_INO		1
-#define RECLAIM_ARG_REASON	2
-#define RECLAIM_ARG_FREED	4
-#define RECLAIM_ARG_RET		5
-#define WAIT_ARG_RET		3
-#define POOL_ARG_SETUP		6	/* setup, remove and reclaim events */
-#define POOL_ARG_WAIT		4	/* wait events */
+/*
+ * DAX_MOUNT_OF(name, type, map): type *name(dev, nr_free, nr_busy,
+ * nr_ranges), the mount's entry of map (made on first use, a full map
+ * counted as a drop) with its pool state brought up to this event.
+ */
+#define DAX_MOUNT_OF(name, type, map)					\
+static const type name##_zero;						\
+static __always_inline type *name(__u32 dev, long nr_free,		\
+				  unsigned long nr_busy,		\
+				  unsigned long nr_ranges)		\
+{									\
+	type *m = map_get(&map, &dev, &name##_zero);			\
+									\
+	if (m)								\
+		read_pool(&m->pool, nr_free, nr_busy, nr_ranges);	\
+	return m;							\
+}
+
+/* Reclaim runs inline for reason inline, in the background otherwise. */
+static __always_inline __u32 reclaim_mode(enum fuse_dax_reason reason)
+{
+	return (__u32)reason == DAX_REASON_INLINE ? DAX_MODE_INLINE :
+						     DAX_MODE_BACKGROUND;
+}
+
+static __always_inline __u32 reclaim_kind(enum fuse_dax_reason reason)
+{
+	return DAX_LAT_RECLAIM_INLINE + reclaim_mode(reason);
+}
+
+static __always_inline __u64 current_tid(void)
+{
+	return (__u32)bpf_get_current_pid_tgid();
+}
 
 static __always_inline void start_begin(__u64 id, __u32 dev, __u32 kind,
 					__u64 ino)
@@ -129,36 +196,6 @@ static __always_inline __u64 start_end(__u64 id, __u32 dev, __u32 kind,
 	bpf_map_delete_elem(&starts, &key);
 	return delta;
 }
-
-static __always_inline __u64 current_tid(void)
-{
-	return (__u32)bpf_get_current_pid_tgid();
-}
-
-/*
- * One handler, two programs: tp_btf where the kernel's BTF describes the
- * event, raw_tp otherwise.  The tool keeps one of each pair (see
- * tools/lib/attach.c); handlers read the arguments from ctx either way.
- */
-#define DAX_PROGRAMS(event, handler)					\
-SEC("tp_btf/" #event)							\
-int event##_btf(__u64 *ctx) { return handler(ctx); }			\
-SEC("raw_tp/" #event)							\
-int event##_raw(__u64 *ctx) { return handler(ctx); }
-
-/* The same for a handler that also takes arg. */
-#define DAX_PROGRAMS_ARG(event, handler, arg)				\
-SEC("tp_btf/" #event)							\
-int event##_btf(__u64 *ctx) { return handler(ctx, arg); }		\
-SEC("raw_tp/" #event)							\
-int event##_raw(__u64 *ctx) { return handler(ctx, arg); }
-
-/* Fault and allocation waits share their handlers, told apart by kind. */
-#define DAX_WAIT_PROGRAMS(begin, end)					\
-DAX_PROGRAMS_ARG(fuse_dax_fault_wait_begin, begin, DAX_LAT_FAULT_WAIT)	\
-DAX_PROGRAMS_ARG(fuse_dax_fault_wait_end, end, DAX_LAT_FAULT_WAIT)	\
-DAX_PROGRAMS_ARG(fuse_dax_alloc_wait_begin, begin, DAX_LAT_ALLOC_WAIT)	\
-DAX_PROGRAMS_ARG(fuse_dax_alloc_wait_end, end, DAX_LAT_ALLOC_WAIT)
 
 /*
  * Lookup-or-create for the per-CPU maps of counters and histograms; a

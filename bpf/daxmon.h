@@ -14,6 +14,13 @@ enum dax_reason {
 	DAX_NR_REASONS,
 };
 
+/* How a reclaim ran: inline (reason inline), else in the background. */
+enum dax_mode {
+	DAX_MODE_INLINE,
+	DAX_MODE_BACKGROUND,
+	DAX_NR_MODES,
+};
+
 /* What a latency histogram measures: the begin/end pairs of the events. */
 enum dax_lat_kind {
 	DAX_LAT_FAULT_WAIT,		/* fuse_dax_fault_wait_begin/end */
@@ -21,7 +28,7 @@ enum dax_lat_kind {
 	DAX_LAT_SETUP,			/* fuse_dax_setup_begin/end */
 	DAX_LAT_REMOVE,			/* fuse_dax_remove_begin/end */
 	DAX_LAT_RECLAIM_INLINE,		/* fuse_dax_reclaim_begin/end, inline */
-	DAX_LAT_RECLAIM_BACKGROUND,	/* fuse_dax_reclaim_begin/end, worker */
+	DAX_LAT_RECLAIM_BACKGROUND,	/* ... worker: RECLAIM_INLINE + mode */
 	DAX_NR_LAT_KINDS,
 };
 

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <stdint.h>
 #include <bpf/libbpf.h>
-#include <bpf/bpf.h>
 
 #include "dax_lat.h"
 #include "dax_lat.skel.h"
@@ -23,24 +23,25 @@
 #include "filter.h"
 #include "hist.h"
 #include "json.h"
+#include "mapdump.h"
 #include "mounts.h"
 
 static const char *tool = "dax-lat";
 
 static struct env {
-	int interval;
-	long count;
+	struct dax_opts o;
 	bool timestamp;
 	bool ms;
 	bool per_process;
 	bool per_inode;
 	bool json;
-	bool force_raw;
-	bool verbose;
 	unsigned long long linear;
-	unsigned int max_entries;	/* 0: the map's own size */
 	struct dax_filter filter;
-} env = { .interval = 99999999, .count = -1 };
+} env = {
+	/* no [interval]: the histograms once, when stopped (runqlat's way) */
+	.o = { .interval = DAX_UNTIL_STOP, .count = -1 },
+	.filter = { .cgroup_fd = -1 },
+};
 
 const char *argp_program_version = "dax-lat 0.1";
 error_t argp_err_exit_status = 2;
@@ -64,7 +65,7 @@ static const char doc[] =
 "    dax-lat -c /sys/fs/cgroup/db.slice -I   # one cgroup, per inode\n"
 "    dax-lat --json 1 10    # one JSON object per second\n";
 
-enum { OPT_JSON = 1000, OPT_LINEAR, OPT_RAW, OPT_MAX_ENTRIES };
+enum { OPT_JSON = 1000, OPT_LINEAR };
 
 static const struct argp_option options[] = {
 	{ "timestamp", 'T', NULL, 0, "Print a time before each interval", 0 },
@@ -74,10 +75,9 @@ static const struct argp_option options[] = {
 	{ "cgroup", 'c', "CGROUP_PATH", 0, "Only tasks in this cgroup (v2)", 0 },
 	{ "pids", 'P', NULL, 0, "A histogram per process", 0 },
 	{ "inodes", 'I', NULL, 0, "A histogram per inode", 0 },
-	{ "max-entries", OPT_MAX_ENTRIES, "N", 0, "Histograms kept at most (default 10240)", 0 },
+	{ "max-entries", DAX_OPT_MAX_ENTRIES, "N", 0, "Histograms kept at most (default 10240)", 0 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per interval", 0 },
-	{ "raw-tp", OPT_RAW, NULL, 0, "Attach with raw_tp even if tp_btf works", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },
+	DAX_COMMON_OPTIONS,
 	{},
 };
 
@@ -88,142 +88,41 @@ static const char *const kind_names[DAX_NR_LAT_KINDS] = {
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-
 	switch (key) {
 	case 'T': env.timestamp = true; break;
 	case 'm': env.ms = true; break;
 	case 'P': env.per_process = true; break;
 	case 'I': env.per_inode = true; break;
-	case 'v': env.verbose = true; break;
 	case OPT_JSON: env.json = true; break;
-	case OPT_RAW: env.force_raw = true; break;
-	case 'c': env.filter.cgroup = arg; break;
-	case 'p':
-		if (dax_parse_pid(arg, &env.filter.tgid))
-			argp_error(state, "invalid PID '%s'", arg);
-		break;
 	case OPT_LINEAR:
-		errno = 0;
-		env.linear = strtoull(arg, &end, 10);
-		if (errno || *end || !env.linear)
+		/* a step wider than a u32 bucket index makes one bucket */
+		if (dax_parse_number(arg, 1, UINT32_MAX, &env.linear))
 			argp_error(state, "invalid --linear step '%s': a positive number", arg);
-		break;
-	case OPT_MAX_ENTRIES:
-		dax_parse_max_entries(state, arg, &env.max_entries);
-		break;
-	case ARGP_KEY_ARG:
-		dax_parse_interval_count(state, arg, &env.interval, &env.count);
 		break;
 	case ARGP_KEY_END:
 		if (env.per_process && env.per_inode)
 			argp_error(state, "-P and -I exclude each other");
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return dax_parse_common(key, arg, state, &env.o, &env.filter);
 	}
 	return 0;
 }
 
-static const struct argp argp = {
-	.options = options, .parser = parse_arg,
-	.args_doc = "[interval] [count]", .doc = doc,
-};
+static const struct argp argp = DAX_ARGP(options, parse_arg, doc);
 
 struct entry {
 	struct dax_lat_key key;
 	struct dax_lat_hist h;
 };
 
+/* The histograms, sorted by key. */
 struct table {
 	int n, cap;
 	struct entry *e;
 };
 
 static struct dax_lat_bpf *skel;
-
-static struct entry *table_add(struct table *t, const struct dax_lat_key *key)
-{
-	if (t->n == t->cap) {
-		int cap = t->cap ? 2 * t->cap : 64;
-		struct entry *e = realloc(t->e, cap * sizeof(*e));
-
-		if (!e)
-			return NULL;
-		t->e = e;
-		t->cap = cap;
-	}
-	memset(&t->e[t->n], 0, sizeof(t->e[0]));
-	t->e[t->n].key = *key;
-	return &t->e[t->n++];
-}
-
-/* Every histogram in the map, the per-CPU copies summed. */
-static int read_table(struct table *t)
-{
-	int ncpus = libbpf_num_possible_cpus();
-	int fd = bpf_map__fd(skel->maps.hists);
-	struct dax_lat_hist *values = calloc(ncpus, sizeof(*values));
-	struct dax_lat_key key, *prev = NULL;
-
-	t->n = 0;
-	if (!values)
-		return -ENOMEM;
-	while (!bpf_map_get_next_key(fd, prev, &key)) {
-		struct entry *e;
-
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, values))
-			continue;
-		e = table_add(t, &key);
-		if (!e) {
-			free(values);
-			return -ENOMEM;
-		}
-		for (int cpu = 0; cpu < ncpus; cpu++) {
-			struct dax_hist *h = &values[cpu].hist;
-
-			for (int i = 0; i < DAX_HIST_SLOTS; i++)
-				e->h.hist.slots[i] += h->slots[i];
-			e->h.hist.sum_ns += h->sum_ns;
-			if (!e->h.comm[0] && values[cpu].comm[0])
-				memcpy(e->h.comm, values[cpu].comm, DAX_COMM_LEN);
-		}
-	}
-	free(values);
-	return 0;
-}
-
-static int table_copy(struct table *to, const struct table *from)
-{
-	to->n = 0;
-	for (int i = 0; i < from->n; i++) {
-		struct entry *e = table_add(to, &from->e[i].key);
-
-		if (!e)
-			return -ENOMEM;
-		*e = from->e[i];
-	}
-	return 0;
-}
-
-/* Histograms are cumulative in the map: subtract the last interval's. */
-static void subtract(struct table *now, const struct table *before)
-{
-	for (int i = 0; i < now->n; i++) {
-		struct dax_hist *h = &now->e[i].h.hist;
-
-		for (int j = 0; j < before->n; j++) {
-			const struct dax_hist *b = &before->e[j].h.hist;
-
-			if (memcmp(&before->e[j].key, &now->e[i].key, sizeof(now->e[i].key)))
-				continue;
-			for (int s = 0; s < DAX_HIST_SLOTS; s++)
-				h->slots[s] -= b->slots[s];
-			h->sum_ns -= b->sum_ns;
-		}
-	}
-}
 
 static int compare_entries(const void *a, const void *b)
 {
@@ -237,6 +136,73 @@ static int compare_entries(const void *a, const void *b)
 	if (x->tgid != y->tgid)
 		return x->tgid < y->tgid ? -1 : 1;
 	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+static int table_reserve(struct table *t, int n)
+{
+	struct entry *e;
+
+	if (n <= t->cap)
+		return 0;
+	e = realloc(t->e, n * sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	t->e = e;
+	t->cap = n;
+	return 0;
+}
+
+/* Every histogram in the map, the per-CPU copies summed. */
+static int read_table(struct table *t, struct map_dump *d)
+{
+	int err = map_dump_map(d, skel->maps.hists) ?: table_reserve(t, d->n);
+
+	t->n = 0;
+	if (err)
+		return err;
+	for (int i = 0; i < d->n; i++) {
+		const void *v = map_dump_value(d, i);
+		struct entry *e = &t->e[t->n++];
+
+		memset(e, 0, sizeof(*e));
+		e->key = *(const struct dax_lat_key *)map_dump_key(d, i);
+		percpu_sum_hist(&e->h.hist, v, sizeof(struct dax_lat_hist));
+		for (int cpu = 0; cpu < libbpf_num_possible_cpus(); cpu++) {
+			const struct dax_lat_hist *h = percpu_copy(v, sizeof(*h), cpu);
+
+			if (!e->h.comm[0] && h->comm[0])
+				memcpy(e->h.comm, h->comm, DAX_COMM_LEN);
+		}
+	}
+	if (t->n)
+		qsort(t->e, t->n, sizeof(*t->e), compare_entries);
+	return 0;
+}
+
+/* to = from, less what before held: histograms are cumulative in the map. */
+static int interval_of(struct table *to, const struct table *from,
+		       const struct table *before)
+{
+	int err = table_reserve(to, from->n);
+
+	if (err)
+		return err;
+	to->n = from->n;
+	if (from->n)
+		memcpy(to->e, from->e, from->n * sizeof(*to->e));
+	for (int i = 0; i < to->n; i++) {
+		struct dax_hist *h = &to->e[i].h.hist;
+		const struct entry *b = !before->n ? NULL :
+			bsearch(&to->e[i], before->e, before->n,
+				sizeof(*before->e), compare_entries);
+
+		if (!b)
+			continue;
+		for (int s = 0; s < DAX_HIST_SLOTS; s++)
+			h->slots[s] -= b->h.hist.slots[s];
+		h->sum_ns -= b->h.hist.sum_ns;
+	}
+	return 0;
 }
 
 static const char *unit(void)
@@ -310,18 +276,14 @@ static void print_json(struct json *j, const struct entry *e)
 	json_object_end(j);
 }
 
-static void report(struct table *t, __u64 dropped)
+static void print_table(const struct table *t, __u64 dropped)
 {
 	struct json j;
 	char when[16];
 	time_t now = time(NULL);
 
-	qsort(t->e, t->n, sizeof(t->e[0]), compare_entries);
 	if (env.json) {
-		json_init(&j, stdout);
-		json_object_begin(&j);
-		json_key(&j, "time");
-		json_i64(&j, now);
+		json_report_begin(&j, stdout, now);
 		json_key(&j, "unit");
 		json_string(&j, unit());
 		json_key(&j, "dropped");
@@ -349,16 +311,37 @@ static void report(struct table *t, __u64 dropped)
 	fflush(stdout);
 }
 
-static int setup_bpf(void)
-{
+struct run {
+	struct table now, before, delta;
+	struct map_dump dump;
+	struct dax_drops drops;
+};
 
+static int report(void *ctx, bool last)
+{
+	struct run *r = ctx;
+	struct table tmp;
+	int err;
+
+	(void)last;
+	err = read_table(&r->now, &r->dump) ?:
+	      interval_of(&r->delta, &r->now, &r->before) ?:
+	      dax_drops_read(skel->maps.drops, &r->drops);
+	if (err)
+		return err;
+	/* samples lost in this interval: in JSON, and on stderr */
+	print_table(&r->delta, dax_drops_unreported(&r->drops));
+	dax_drops_report(tool, &r->drops, "raise --max-entries");
+	tmp = r->before;
+	r->before = r->now;
+	r->now = tmp;
+	return 0;
+}
+
+static int open_bpf(struct dax_bpf *bpf)
+{
 	skel = dax_lat_bpf__open();
-	if (!skel) {
-		fprintf(stderr, "%s: cannot open the BPF object: %s\n", tool, strerror(errno));
-		return -1;
-	}
-	if (dax_choose_programs(tool, skel->obj, env.force_raw) ||
-	    dax_filter_open_cgroup(tool, &env.filter))
+	if (!skel)
 		return -1;
 	skel->rodata->targ_tgid = env.filter.tgid;
 	skel->rodata->filter_cg = env.filter.cgroup != NULL;
@@ -366,53 +349,30 @@ static int setup_bpf(void)
 	skel->rodata->targ_per_process = env.per_process;
 	skel->rodata->targ_per_inode = env.per_inode;
 	skel->rodata->targ_linear_step = env.linear;
-	if (dax_size_table(tool, skel->maps.hists, env.max_entries) ||
-	    dax_load_attach(tool, skel->skeleton, &env.filter,
-			    skel->maps.cgroup_map))
-		return -1;
-	return dax_drop_privileges(tool);
+	*bpf = (struct dax_bpf){
+		.skeleton = skel->skeleton, .table = skel->maps.hists,
+		.cgroup_map = skel->maps.cgroup_map,
+	};
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct table now = {}, before = {}, delta = {}, tmp;
-	struct dax_drops drops = {};
-	int err = 0;
+	struct dax_tool t = {
+		.name = tool, .opts = &env.o, .filter = &env.filter,
+		.open = open_bpf,
+	};
+	struct run r = {};
+	int err;
 
-	env.filter.cgroup_fd = -1;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
-	dax_libbpf_verbose(env.verbose);
-	if (dax_preflight(tool) || setup_bpf()) {
-		err = -1;
-		goto out;
-	}
-	dax_stop_on_signals();
-	dax_report_attached(tool, env.json ? NULL :
-			    "Tracing DAX range pool latency");
-	while (env.count != 0) {
-		bool last = dax_sleep_interval(env.interval);
-
-		err = read_table(&now) ?: table_copy(&delta, &now) ?:
-		      dax_drops_read(skel->maps.drops, &drops);
-		if (err)
-			break;
-		subtract(&delta, &before);
-		/* samples lost in this interval: in JSON, and on stderr */
-		report(&delta, dax_drops_unreported(&drops));
-		dax_drops_report(tool, &drops, "raise --max-entries");
-		tmp = before;
-		before = now;
-		now = tmp;
-		if (last)
-			break;
-		if (env.count > 0)
-			env.count--;
-	}
-out:
-	free(now.e);
-	free(before.e);
-	free(delta.e);
+	t.what = env.json ? NULL : "Tracing DAX range pool latency";
+	err = dax_setup(&t) ?: dax_run(&env.o, report, NULL, &r);
+	free(r.now.e);
+	free(r.before.e);
+	free(r.delta.e);
+	map_dump_free(&r.dump);
 	dax_filter_close(&env.filter);
 	dax_lat_bpf__destroy(skel);
 	return err ? 1 : 0;

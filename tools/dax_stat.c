@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
 #include <bpf/libbpf.h>
-#include <bpf/bpf.h>
 
 #include "dax_stat.h"
 #include "dax_stat.skel.h"
@@ -22,7 +22,9 @@
 #include "interval.h"
 #include "hist.h"
 #include "json.h"
+#include "mapdump.h"
 #include "mounts.h"
+#include "names.h"
 #include "prom.h"
 #include "metrics_http.h"
 
@@ -31,16 +33,13 @@
 static const char *tool = "dax-stat";
 
 static struct env {
-	int interval;
-	long count;
+	struct dax_opts o;
 	bool timestamp;
 	bool json;
 	bool prometheus;
 	const char *prom_file;
 	const char *listen;
-	bool force_raw;
-	bool verbose;
-} env = { .interval = 1, .count = -1 };
+} env = { .o = DAX_OPTS_DEFAULT };
 
 const char *argp_program_version = "dax-stat 0.1";
 error_t argp_err_exit_status = 2;
@@ -61,7 +60,7 @@ static const char doc[] =
 "    dax-stat --prometheus=/var/lib/node_exporter/daxmon.prom 15\n"
 "    dax-stat --listen 9465    # serve http://127.0.0.1:9465/metrics\n";
 
-enum { OPT_JSON = 1000, OPT_PROM, OPT_LISTEN, OPT_RAW };
+enum { OPT_JSON = 1000, OPT_PROM, OPT_LISTEN };
 
 static const struct argp_option options[] = {
 	{ "timestamp", 'T', NULL, 0, "Print a time on each line", 0 },
@@ -70,39 +69,35 @@ static const struct argp_option options[] = {
 	  "Prometheus text to stdout, or written atomically to FILE", 0 },
 	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0,
 	  "Serve /metrics over HTTP (ADDR defaults to 127.0.0.1)", 0 },
-	{ "raw-tp", OPT_RAW, NULL, 0, "Attach with raw_tp even if tp_btf works", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
+	DAX_COMMON_OPTIONS,
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
+	struct sockaddr_in addr;
+
 	switch (key) {
 	case 'T': env.timestamp = true; break;
-	case 'v': env.verbose = true; break;
 	case OPT_JSON: env.json = true; break;
 	case OPT_PROM: env.prometheus = true; env.prom_file = arg; break;
-	case OPT_LISTEN: env.listen = arg; break;
-	case OPT_RAW: env.force_raw = true; break;
-	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
-	case ARGP_KEY_ARG:
-		dax_parse_interval_count(state, arg, &env.interval, &env.count);
+	case OPT_LISTEN:
+		if (metrics_http_parse_listen(arg, &addr))
+			argp_error(state, "bad --listen '%s': want [ADDR:]PORT, e.g. 9465 or 0.0.0.0:9465",
+				   arg);
+		env.listen = arg;
 		break;
 	case ARGP_KEY_END:
 		if (env.json + env.prometheus > 1)
 			argp_error(state, "--json and --prometheus exclude each other");
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return dax_parse_common(key, arg, state, &env.o, NULL);
 	}
 	return 0;
 }
 
-static const struct argp argp = {
-	.options = options, .parser = parse_arg,
-	.args_doc = "[interval] [count]", .doc = doc,
-};
+static const struct argp argp = DAX_ARGP(options, parse_arg, doc);
 
 struct mount_stat {
 	__u32 dev;
@@ -110,15 +105,18 @@ struct mount_stat {
 	struct dax_hist hist[DAX_NR_LAT_KINDS];
 };
 
+/* The maps as one read saw them, the per-CPU copies summed. */
 struct snapshot {
 	int n;
 	struct mount_stat m[MAX_MOUNTS];
 	struct dax_drops drops;		/* n only: since attach */
+	struct map_dump stats, hists;	/* what the read got */
 };
 
 static struct dax_stat_bpf *skel;
 
-static struct mount_stat *find_mount(struct snapshot *snap, __u32 dev)
+/* The mount's entry, a new one the first time. */
+static struct mount_stat *mount_of(struct snapshot *snap, __u32 dev)
 {
 	for (int i = 0; i < snap->n; i++)
 		if (snap->m[i].dev == dev)
@@ -129,82 +127,61 @@ static struct mount_stat *find_mount(struct snapshot *snap, __u32 dev)
 	return &snap->m[snap->n++];
 }
 
-/* Sum the per-CPU copies; the pool state is the newest any CPU saw. */
-static void add_stat(struct dax_stat *sum, const struct dax_stat *s)
-{
-	const __u64 *from = (const __u64 *)s;
-	__u64 *to = (__u64 *)sum;
-
-	for (size_t i = 0; i < offsetof(struct dax_stat, pool) / 8; i++)
-		to[i] += from[i];
-	if (s->pool.ts > sum->pool.ts)
-		sum->pool = s->pool;
-}
-
-static void add_hist(struct dax_hist *sum, const struct dax_hist *h)
-{
-	for (int i = 0; i < DAX_HIST_SLOTS; i++)
-		sum->slots[i] += h->slots[i];
-	sum->sum_ns += h->sum_ns;
-}
-
 static int read_snapshot(struct snapshot *snap)
 {
-	int ncpus = libbpf_num_possible_cpus(), fd;
-	struct dax_stat *stats = calloc(ncpus, sizeof(*stats));
-	struct dax_hist *hists = calloc(ncpus, sizeof(*hists));
-	struct dax_stat_hist_key hkey, *hprev = NULL;
-	__u32 dev, *prev = NULL;
-	int err = 0;
+	int err;
 
 	snap->n = 0;
-	if (!stats || !hists) {
-		err = -ENOMEM;
-		goto out;
-	}
-	err = dax_drops_read(skel->maps.drops, &snap->drops);
+	err = dax_drops_read(skel->maps.drops, &snap->drops) ?:
+	      map_dump_map(&snap->stats, skel->maps.stats) ?:
+	      map_dump_map(&snap->hists, skel->maps.hists);
 	if (err)
-		goto out;
-	fd = bpf_map__fd(skel->maps.stats);
-	while (!bpf_map_get_next_key(fd, prev, &dev)) {
-		struct mount_stat *m = find_mount(snap, dev);
+		return err;
+	for (int i = 0; i < snap->stats.n; i++) {
+		const void *v = map_dump_value(&snap->stats, i);
+		struct mount_stat *m;
 
-		prev = &dev;
-		if (!m || bpf_map_lookup_elem(fd, &dev, stats))
+		m = mount_of(snap, *(const __u32 *)map_dump_key(&snap->stats, i));
+		if (!m)
 			continue;
-		for (int cpu = 0; cpu < ncpus; cpu++)
-			add_stat(&m->s, &stats[cpu]);
+		/* the pool state is the newest any CPU saw */
+		percpu_sum_u64(m->s.c, NR_STAT_COUNTERS, v, sizeof(m->s));
+		percpu_newest_pool(&m->s.pool,
+				   &((const struct dax_stat *)v)->pool, sizeof(m->s));
 	}
-	fd = bpf_map__fd(skel->maps.hists);
-	while (!bpf_map_get_next_key(fd, hprev, &hkey)) {
-		struct mount_stat *m = find_mount(snap, hkey.dev);
+	for (int i = 0; i < snap->hists.n; i++) {
+		const struct dax_stat_hist_key *k = map_dump_key(&snap->hists, i);
+		struct mount_stat *m = mount_of(snap, k->dev);
 
-		hprev = &hkey;
-		if (!m || hkey.kind >= DAX_NR_LAT_KINDS ||
-		    bpf_map_lookup_elem(fd, &hkey, hists))
-			continue;
-		for (int cpu = 0; cpu < ncpus; cpu++)
-			add_hist(&m->hist[hkey.kind], &hists[cpu]);
+		if (m && k->kind < DAX_NR_LAT_KINDS)
+			percpu_sum_hist(&m->hist[k->kind],
+					map_dump_value(&snap->hists, i),
+					sizeof(struct dax_hist));
 	}
-out:
-	free(stats);
-	free(hists);
-	return err;
+	return 0;
 }
 
-/* This interval's counts: now minus the previous totals of the mount. */
-static struct dax_stat interval_of(const struct mount_stat *now,
-				   struct snapshot *before)
+static void free_snapshot(struct snapshot *snap)
+{
+	if (!snap)
+		return;
+	map_dump_free(&snap->stats);
+	map_dump_free(&snap->hists);
+	free(snap);
+}
+
+/* The counts of a mount since before: now less its totals then. */
+static struct dax_stat counts_since(const struct mount_stat *now,
+				    const struct snapshot *before)
 {
 	struct dax_stat d = now->s;
-	const __u64 *b = NULL;
-	__u64 *v = (__u64 *)&d;
 
-	for (int i = 0; i < before->n; i++)
-		if (before->m[i].dev == now->dev)
-			b = (const __u64 *)&before->m[i].s;
-	for (size_t i = 0; b && i < offsetof(struct dax_stat, pool) / 8; i++)
-		v[i] -= b[i];
+	for (int i = 0; i < before->n; i++) {
+		if (before->m[i].dev != now->dev)
+			continue;
+		for (int c = 0; c < NR_STAT_COUNTERS; c++)
+			d.c[c] -= before->m[i].s.c[c];
+	}
 	return d;
 }
 
@@ -229,33 +206,22 @@ static void print_lines(struct snapshot *now, struct snapshot *before)
 
 	format_time(when, sizeof(when));
 	for (int i = 0; i < now->n; i++) {
-		struct dax_stat d = interval_of(&now->m[i], before);
+		struct dax_stat d = counts_since(&now->m[i], before);
 
 		printf("%s%s%-16s %5llu %5lld %5llu %6llu %5llu %6llu %6llu %6llu %6llu %6llu %6llu %8.1f %6llu %8.1f\n",
 		       env.timestamp ? when : "", env.timestamp ? " " : "",
 		       dax_mount_name(now->m[i].dev, name, sizeof(name)),
 		       d.pool.nr_ranges, d.pool.nr_free, d.pool.nr_busy,
-		       d.setups, d.upgrades,
-		       d.removals[DAX_REASON_INLINE],
-		       d.removals[DAX_REASON_BACKGROUND],
-		       d.removals[DAX_REASON_EVICT],
-		       d.reclaims[0], d.reclaims[1], d.fault_waits,
-		       d.fault_wait_ns / 1e6, d.alloc_waits,
-		       d.alloc_wait_ns / 1e6);
+		       d.c[STAT_SETUPS], d.c[STAT_UPGRADES],
+		       d.c[STAT_REMOVALS + DAX_REASON_INLINE],
+		       d.c[STAT_REMOVALS + DAX_REASON_BACKGROUND],
+		       d.c[STAT_REMOVALS + DAX_REASON_EVICT],
+		       d.c[STAT_RECLAIMS + DAX_MODE_INLINE],
+		       d.c[STAT_RECLAIMS + DAX_MODE_BACKGROUND],
+		       d.c[STAT_FAULT_WAITS], d.c[STAT_FAULT_WAIT_NS] / 1e6,
+		       d.c[STAT_ALLOC_WAITS], d.c[STAT_ALLOC_WAIT_NS] / 1e6);
 	}
 	fflush(stdout);
-}
-
-static void json_counts(struct json *j, const char *key, __u64 a, __u64 b,
-			const char *ka, const char *kb)
-{
-	json_key(j, key);
-	json_object_begin(j);
-	json_key(j, ka);
-	json_u64(j, a);
-	json_key(j, kb);
-	json_u64(j, b);
-	json_object_end(j);
 }
 
 /* Updates the BPF side could not make in this interval. */
@@ -274,19 +240,16 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 	char name[256], devno[32];
 	struct json j;
 
-	json_init(&j, stdout);
-	json_object_begin(&j);
-	json_key(&j, "time");
-	json_i64(&j, time(NULL));
+	json_report_begin(&j, stdout, time(NULL));
 	json_key(&j, "interval_s");
-	json_i64(&j, env.interval);
+	json_i64(&j, env.o.interval);
 	json_key(&j, "dropped");
 	json_u64(&j, dropped_since(now, before));
 	json_key(&j, "mounts");
 	json_array_begin(&j);
 	for (int i = 0; i < now->n; i++) {
 		const struct mount_stat *m = &now->m[i];
-		struct dax_stat d = interval_of(m, before);
+		struct dax_stat d = counts_since(m, before);
 
 		snprintf(devno, sizeof(devno), "%u:%u", KDEV_MAJOR(m->dev),
 			 KDEV_MINOR(m->dev));
@@ -305,36 +268,29 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 		json_u64(&j, d.pool.nr_busy);
 		json_object_end(&j);
 		json_key(&j, "setups");
-		json_u64(&j, d.setups);
+		json_u64(&j, d.c[STAT_SETUPS]);
 		json_key(&j, "upgrades");
-		json_u64(&j, d.upgrades);
+		json_u64(&j, d.c[STAT_UPGRADES]);
 		json_key(&j, "setup_errors");
-		json_u64(&j, d.setup_errors);
-		json_key(&j, "removals");
-		json_object_begin(&j);
-		json_key(&j, "inline");
-		json_u64(&j, d.removals[DAX_REASON_INLINE]);
-		json_key(&j, "background");
-		json_u64(&j, d.removals[DAX_REASON_BACKGROUND]);
-		json_key(&j, "evict");
-		json_u64(&j, d.removals[DAX_REASON_EVICT]);
-		json_object_end(&j);
+		json_u64(&j, d.c[STAT_SETUP_ERRORS]);
+		json_u64_by(&j, "removals", &d.c[STAT_REMOVALS],
+			    dax_reason_names, DAX_NR_REASONS);
 		json_key(&j, "remove_errors");
-		json_u64(&j, d.remove_errors);
-		json_counts(&j, "reclaims", d.reclaims[0], d.reclaims[1],
-			    "inline", "background");
-		json_counts(&j, "reclaimed_ranges", d.reclaimed[0],
-			    d.reclaimed[1], "inline", "background");
-		json_counts(&j, "reclaim_errors", d.reclaim_errors[0],
-			    d.reclaim_errors[1], "inline", "background");
+		json_u64(&j, d.c[STAT_REMOVE_ERRORS]);
+		json_u64_by(&j, "reclaims", &d.c[STAT_RECLAIMS],
+			    dax_mode_names, DAX_NR_MODES);
+		json_u64_by(&j, "reclaimed_ranges", &d.c[STAT_RECLAIMED],
+			    dax_mode_names, DAX_NR_MODES);
+		json_u64_by(&j, "reclaim_errors", &d.c[STAT_RECLAIM_ERRORS],
+			    dax_mode_names, DAX_NR_MODES);
 		json_key(&j, "fault_waits");
-		json_u64(&j, d.fault_waits);
+		json_u64(&j, d.c[STAT_FAULT_WAITS]);
 		json_key(&j, "fault_wait_ms");
-		json_double(&j, d.fault_wait_ns / 1e6);
+		json_double(&j, d.c[STAT_FAULT_WAIT_NS] / 1e6);
 		json_key(&j, "alloc_waits");
-		json_u64(&j, d.alloc_waits);
+		json_u64(&j, d.c[STAT_ALLOC_WAITS]);
 		json_key(&j, "alloc_wait_ms");
-		json_double(&j, d.alloc_wait_ns / 1e6);
+		json_double(&j, d.c[STAT_ALLOC_WAIT_NS] / 1e6);
 		json_object_end(&j);
 	}
 	json_array_end(&j);
@@ -342,56 +298,70 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 	fflush(stdout);
 }
 
-struct metric {
+/* Where a metric's values come from, for each mount. */
+enum source {
+	SRC_RANGES,			/* the pool: nr_ranges */
+	SRC_FREE,			/* nr_free */
+	SRC_BUSY,			/* nr_busy */
+	SRC_IN_PROGRESS,		/* c[index] begun less c[index + 1] ended */
+	SRC_COUNTER,			/* c[index + the label value's number] */
+	SRC_HISTOGRAM,			/* hist[index + the label value's number] */
+};
+
+_Static_assert(STAT_FAULT_WAITS_DONE == STAT_FAULT_WAITS + 1 &&
+	       STAT_ALLOC_WAITS_DONE == STAT_ALLOC_WAITS + 1,
+	       "SRC_IN_PROGRESS: what ended follows what began");
+_Static_assert(DAX_LAT_RECLAIM_BACKGROUND ==
+	       DAX_LAT_RECLAIM_INLINE + DAX_MODE_BACKGROUND,
+	       "the reclaim histograms by mode");
+
+/*
+ * The exposition, one family a row (ebpf_exporter's declarative metrics):
+ * every mount has a sample of each, labelled mount= and, for a family
+ * kept by reason or mode, label= each of its values.
+ */
+static const struct metric {
 	const char *name, *type, *help;
+	enum source source;
+	int index;
+	const char *label;		/* NULL: mount= only */
+	const char *const *values;	/* label's values, nvalues of them */
+	int nvalues;
+} metrics[] = {
+#define GAUGE(source, name, help, index) \
+	{ name, "gauge", help, source, index, NULL, NULL, 1 }
+#define COUNTER(name, help, index) \
+	{ name, "counter", help, SRC_COUNTER, index, NULL, NULL, 1 }
+#define HISTOGRAM(name, help, kind) \
+	{ name, "histogram", help, SRC_HISTOGRAM, kind, NULL, NULL, 1 }
+/* the same with a series for each value of a label (names.h) */
+#define COUNTER_BY(by, name, help, index) \
+	{ name, "counter", help, SRC_COUNTER, index, by }
+#define HISTOGRAM_BY(by, name, help, kind) \
+	{ name, "histogram", help, SRC_HISTOGRAM, kind, by }
+#define BY_REASON	"reason", dax_reason_names, DAX_NR_REASONS
+#define BY_MODE		"mode", dax_mode_names, DAX_NR_MODES
+	GAUGE(SRC_RANGES, "daxmon_window_ranges", "Ranges of 2 MiB in the DAX window.", 0),
+	GAUGE(SRC_FREE, "daxmon_free_ranges", "Ranges on the free list at the last event.", 0),
+	GAUGE(SRC_BUSY, "daxmon_busy_ranges", "Ranges mapping file data at the last event.", 0),
+	GAUGE(SRC_IN_PROGRESS, "daxmon_fault_waiting", "Page faults waiting for a free range now.", STAT_FAULT_WAITS),
+	GAUGE(SRC_IN_PROGRESS, "daxmon_alloc_waiting", "Reads and writes waiting for a free range now.", STAT_ALLOC_WAITS),
+	COUNTER("daxmon_setups_total", "New mappings set up (FUSE_SETUPMAPPING).", STAT_SETUPS),
+	COUNTER("daxmon_upgrades_total", "Read-only mappings made writable (FUSE_SETUPMAPPING).", STAT_UPGRADES),
+	COUNTER("daxmon_setup_errors_total", "FUSE_SETUPMAPPING requests that failed.", STAT_SETUP_ERRORS),
+	COUNTER_BY(BY_REASON, "daxmon_removals_total", "Ranges removed (FUSE_REMOVEMAPPING), by reason.", STAT_REMOVALS),
+	COUNTER("daxmon_remove_errors_total", "Range removals whose request failed.", STAT_REMOVE_ERRORS),
+	COUNTER_BY(BY_MODE, "daxmon_reclaims_total", "Reclaim runs, by mode.", STAT_RECLAIMS),
+	COUNTER_BY(BY_MODE, "daxmon_reclaimed_ranges_total", "Ranges freed by reclaim, by mode.", STAT_RECLAIMED),
+	COUNTER_BY(BY_MODE, "daxmon_reclaim_errors_total", "Reclaim runs that ended in an error, by mode.", STAT_RECLAIM_ERRORS),
+	COUNTER("daxmon_fault_waits_total", "Page faults that waited for a free range.", STAT_FAULT_WAITS),
+	COUNTER("daxmon_alloc_waits_total", "Reads and writes that waited for a free range.", STAT_ALLOC_WAITS),
+	HISTOGRAM("daxmon_fault_wait_seconds", "Time page faults waited for a free range.", DAX_LAT_FAULT_WAIT),
+	HISTOGRAM("daxmon_alloc_wait_seconds", "Time reads and writes waited for a free range.", DAX_LAT_ALLOC_WAIT),
+	HISTOGRAM("daxmon_setup_seconds", "FUSE_SETUPMAPPING round trips.", DAX_LAT_SETUP),
+	HISTOGRAM("daxmon_remove_seconds", "FUSE_REMOVEMAPPING round trips.", DAX_LAT_REMOVE),
+	HISTOGRAM_BY(BY_MODE, "daxmon_reclaim_seconds", "Duration of reclaim runs, by mode.", DAX_LAT_RECLAIM_INLINE),
 };
-
-static const struct metric gauges[] = {
-	{ "daxmon_window_ranges", "gauge", "Ranges of 2 MiB in the DAX window." },
-	{ "daxmon_free_ranges", "gauge", "Ranges on the free list at the last event." },
-	{ "daxmon_busy_ranges", "gauge", "Ranges mapping file data at the last event." },
-	{ "daxmon_fault_waiting", "gauge", "Page faults waiting for a free range now." },
-	{ "daxmon_alloc_waiting", "gauge", "Reads and writes waiting for a free range now." },
-};
-
-static const struct metric counters[] = {
-	{ "daxmon_setups_total", "counter", "New mappings set up (FUSE_SETUPMAPPING)." },
-	{ "daxmon_upgrades_total", "counter", "Read-only mappings made writable (FUSE_SETUPMAPPING)." },
-	{ "daxmon_setup_errors_total", "counter", "FUSE_SETUPMAPPING requests that failed." },
-	{ "daxmon_removals_total", "counter", "Ranges removed (FUSE_REMOVEMAPPING), by reason." },
-	{ "daxmon_remove_errors_total", "counter", "Range removals whose request failed." },
-	{ "daxmon_reclaims_total", "counter", "Reclaim runs, by mode." },
-	{ "daxmon_reclaimed_ranges_total", "counter", "Ranges freed by reclaim, by mode." },
-	{ "daxmon_reclaim_errors_total", "counter", "Reclaim runs that ended in an error, by mode." },
-	{ "daxmon_fault_waits_total", "counter", "Page faults that waited for a free range." },
-	{ "daxmon_alloc_waits_total", "counter", "Reads and writes that waited for a free range." },
-};
-
-static const struct {
-	const char *name, *help, *mode;
-	int kind;
-} histograms[] = {
-	{ "daxmon_fault_wait_seconds", "Time page faults waited for a free range.", NULL, DAX_LAT_FAULT_WAIT },
-	{ "daxmon_alloc_wait_seconds", "Time reads and writes waited for a free range.", NULL, DAX_LAT_ALLOC_WAIT },
-	{ "daxmon_setup_seconds", "FUSE_SETUPMAPPING round trips.", NULL, DAX_LAT_SETUP },
-	{ "daxmon_remove_seconds", "FUSE_REMOVEMAPPING round trips.", NULL, DAX_LAT_REMOVE },
-	{ "daxmon_reclaim_seconds", "Duration of reclaim runs, by mode.", "inline", DAX_LAT_RECLAIM_INLINE },
-	{ "daxmon_reclaim_seconds", "Duration of reclaim runs, by mode.", "background", DAX_LAT_RECLAIM_BACKGROUND },
-};
-
-static const char *const reasons[DAX_NR_REASONS] = { "inline", "background", "evict" };
-static const char *const modes[2] = { "inline", "background" };
-
-static void mount_labels(char *buf, size_t size, __u32 dev, const char *key,
-			 const char *value)
-{
-	char name[256];
-
-	buf[0] = '\0';
-	prom_label(buf, size, "mount", dax_mount_name(dev, name, sizeof(name)));
-	if (key)
-		prom_label(buf, size, key, value);
-}
 
 /*
  * Waits begun and not yet ended.  A wait that began before the tool
@@ -402,72 +372,36 @@ static double in_progress(__u64 begun, __u64 ended)
 	return begun > ended ? (double)(begun - ended) : 0;
 }
 
-static void prom_gauges(FILE *out, const struct snapshot *snap, int which)
+/* The sample of metric f for mount m and the label's v-th value. */
+static void prom_write_sample(FILE *out, const struct metric *f,
+			      const struct mount_stat *m, int v)
 {
-	char labels[512];
+	const struct dax_stat *s = &m->s;
+	char labels[512], name[256];
+	double value = 0;
 
-	for (int i = 0; i < snap->n; i++) {
-		const struct dax_stat *s = &snap->m[i].s;
-		double v[] = {
-			s->pool.nr_ranges, s->pool.nr_free, s->pool.nr_busy,
-			in_progress(s->fault_waits, s->fault_waits_done),
-			in_progress(s->alloc_waits, s->alloc_waits_done),
-		};
-
-		mount_labels(labels, sizeof(labels), snap->m[i].dev, NULL, NULL);
-		prom_sample(out, gauges[which].name, labels, v[which]);
-	}
-}
-
-static void prom_counters(FILE *out, const struct snapshot *snap, int which)
-{
-	char labels[512];
-
-	for (int i = 0; i < snap->n; i++) {
-		const struct dax_stat *s = &snap->m[i].s;
-		__u32 dev = snap->m[i].dev;
-		const char *name = counters[which].name;
-		__u64 plain[] = { s->setups, s->upgrades, s->setup_errors, 0,
-				  s->remove_errors, 0, 0, 0, s->fault_waits,
-				  s->alloc_waits };
-		const __u64 *by_mode[] = { s->reclaims, s->reclaimed, s->reclaim_errors };
-
-		switch (which) {
-		case 3:
-			for (int r = 0; r < DAX_NR_REASONS; r++) {
-				mount_labels(labels, sizeof(labels), dev, "reason", reasons[r]);
-				prom_sample(out, name, labels, s->removals[r]);
-			}
-			break;
-		case 5:
-		case 6:
-		case 7:
-			for (int m = 0; m < 2; m++) {
-				mount_labels(labels, sizeof(labels), dev, "mode", modes[m]);
-				prom_sample(out, name, labels, by_mode[which - 5][m]);
-			}
-			break;
-		default:
-			mount_labels(labels, sizeof(labels), dev, NULL, NULL);
-			prom_sample(out, name, labels, plain[which]);
-		}
-	}
-}
-
-static void prom_histograms(FILE *out, const struct snapshot *snap, int which)
-{
-	char labels[512];
-
-	for (int i = 0; i < snap->n; i++) {
-		const struct dax_hist *h = &snap->m[i].hist[histograms[which].kind];
+	labels[0] = '\0';
+	prom_label(labels, sizeof(labels), "mount",
+		   dax_mount_name(m->dev, name, sizeof(name)));
+	if (f->label)
+		prom_label(labels, sizeof(labels), f->label, f->values[v]);
+	switch (f->source) {
+	case SRC_RANGES: value = s->pool.nr_ranges; break;
+	case SRC_FREE: value = s->pool.nr_free; break;
+	case SRC_BUSY: value = s->pool.nr_busy; break;
+	case SRC_IN_PROGRESS:
+		value = in_progress(s->c[f->index], s->c[f->index + 1]);
+		break;
+	case SRC_COUNTER: value = s->c[f->index + v]; break;
+	case SRC_HISTOGRAM: {
+		const struct dax_hist *h = &m->hist[f->index + v];
 		struct hist view = { h->slots, DAX_HIST_SLOTS, 0 };
 
-		mount_labels(labels, sizeof(labels), snap->m[i].dev,
-			     histograms[which].mode ? "mode" : NULL,
-			     histograms[which].mode);
-		prom_histogram(out, histograms[which].name, labels, &view,
-			       1000, h->sum_ns / 1e9);
+		prom_histogram(out, f->name, labels, &view, 1000, h->sum_ns / 1e9);
+		return;
 	}
+	}
+	prom_sample(out, f->name, labels, value);
 }
 
 static void prom_drops(FILE *out, const struct snapshot *snap)
@@ -488,23 +422,24 @@ static void prom_drops(FILE *out, const struct snapshot *snap)
 	}
 }
 
-/* The whole exposition: every family once, every mount in it. */
+/*
+ * The whole exposition: every family once, every mount in it.  The
+ * series of a histogram stay together by label value, those of a counter
+ * by mount.
+ */
 static void write_prometheus(FILE *out, const struct snapshot *snap)
 {
-	for (size_t i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++) {
-		prom_family(out, gauges[i].name, gauges[i].type, gauges[i].help);
-		prom_gauges(out, snap, i);
-	}
-	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-		prom_family(out, counters[i].name, counters[i].type, counters[i].help);
-		prom_counters(out, snap, i);
-	}
-	for (size_t i = 0; i < sizeof(histograms) / sizeof(histograms[0]); i++) {
-		/* the two reclaim modes share one family */
-		if (!i || strcmp(histograms[i].name, histograms[i - 1].name))
-			prom_family(out, histograms[i].name, "histogram",
-				    histograms[i].help);
-		prom_histograms(out, snap, i);
+	for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++) {
+		const struct metric *f = &metrics[i];
+		bool hist = f->source == SRC_HISTOGRAM;
+		int outer = hist ? f->nvalues : snap->n;
+		int inner = hist ? snap->n : f->nvalues;
+
+		prom_family(out, f->name, f->type, f->help);
+		for (int a = 0; a < outer; a++)
+			for (int b = 0; b < inner; b++)
+				prom_write_sample(out, f, &snap->m[hist ? b : a],
+						  hist ? a : b);
 	}
 	prom_drops(out, snap);
 }
@@ -530,100 +465,102 @@ static int write_prom_file(const char *path, const struct snapshot *snap)
 	return 0;
 }
 
+/* A scrape: the maps now, on the HTTP server's thread. */
 static char *render_metrics(size_t *len, void *ctx)
 {
-	struct snapshot *snap = malloc(sizeof(*snap));
+	struct snapshot *snap = calloc(1, sizeof(*snap));
 	char *buf = NULL;
 	FILE *out;
 
 	(void)ctx;
 	if (!snap)
 		return NULL;
+	dax_mount_names_refresh();
 	out = open_memstream(&buf, len);
 	if (out) {
 		if (!read_snapshot(snap))
 			write_prometheus(out, snap);
 		fclose(out);
 	}
-	free(snap);
+	free_snapshot(snap);
 	return buf;
 }
 
-static int report(struct snapshot *now, struct snapshot *before)
+struct run {
+	struct snapshot *now, *before;
+	struct dax_drops told;
+	struct metrics_http *http;
+};
+
+static struct run run;
+
+static int report(void *ctx, bool last)
 {
+	struct run *r = ctx;
+	struct snapshot *tmp;
+	int err;
+
+	(void)last;
+	err = read_snapshot(r->now);
+	if (err)
+		return err;
 	if (env.json)
-		print_json(now, before);
+		print_json(r->now, r->before);
 	else if (env.prometheus && env.prom_file)
-		return write_prom_file(env.prom_file, now);
+		err = write_prom_file(env.prom_file, r->now);
 	else if (env.prometheus) {
-		write_prometheus(stdout, now);
+		write_prometheus(stdout, r->now);
 		fflush(stdout);
 	} else if (!env.listen)
-		print_lines(now, before);
+		print_lines(r->now, r->before);
+	if (err)
+		return -EIO;
+	memcpy(r->told.n, r->now->drops.n, sizeof(r->told.n));
+	dax_drops_report(tool, &r->told, "more than 64 DAX mounts?");
+	tmp = r->before;
+	r->before = r->now;
+	r->now = tmp;
 	return 0;
+}
+
+static int open_bpf(struct dax_bpf *bpf)
+{
+	skel = dax_stat_bpf__open();
+	if (!skel)
+		return -1;
+	bpf->skeleton = skel->skeleton;
+	return 0;
+}
+
+static int start_http(void)
+{
+	if (!env.listen)
+		return 0;
+	run.http = metrics_http_start(tool, env.listen, render_metrics, NULL);
+	return run.http ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
-	struct snapshot *now = NULL, *before = NULL, *tmp;
-	struct metrics_http *http = NULL;
-	struct dax_drops told = {};
+	const struct dax_tool t = {
+		.name = tool, .opts = &env.o, .open = open_bpf,
+		.attached = start_http,
+	};
 	int err;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
-	dax_libbpf_verbose(env.verbose);
-	if (dax_preflight(tool))
-		return 1;
-
-	skel = dax_stat_bpf__open();
-	if (!skel) {
-		fprintf(stderr, "%s: cannot open the BPF object: %s\n", tool, strerror(errno));
-		return 1;
+	run.now = calloc(1, sizeof(*run.now));
+	run.before = calloc(1, sizeof(*run.before));
+	err = !run.now || !run.before ? -ENOMEM : dax_setup(&t);
+	if (!err) {
+		if (!env.json && !env.prometheus && !env.listen)
+			print_header();
+		err = dax_run(&env.o, report, NULL, &run);
 	}
-	err = dax_choose_programs(tool, skel->obj, env.force_raw);
-	if (!err)
-		err = dax_load_attach(tool, skel->skeleton, NULL, NULL);
-	if (!err && env.listen) {
-		http = metrics_http_start(tool, env.listen, render_metrics, NULL);
-		err = http ? 0 : -1;
-	}
-	if (!err)
-		err = dax_drop_privileges(tool);
-	now = calloc(1, sizeof(*now));
-	before = calloc(1, sizeof(*before));
-	if (!now || !before)
-		err = -ENOMEM;
-	if (err)
-		goto out;
-
-	dax_report_attached(tool, NULL);
-	dax_stop_on_signals();
-	if (!env.json && !env.prometheus && !env.listen)
-		print_header();
-	while (env.count != 0) {
-		bool last = dax_sleep_interval(env.interval);
-
-		err = read_snapshot(now);
-		if (!err)
-			err = report(now, before);
-		if (err)
-			break;
-		memcpy(told.n, now->drops.n, sizeof(told.n));
-		dax_drops_report(tool, &told, "more than 64 DAX mounts?");
-		tmp = before;
-		before = now;
-		now = tmp;
-		if (last)
-			break;
-		if (env.count > 0)
-			env.count--;
-	}
-out:
-	metrics_http_stop(http);
-	free(now);
-	free(before);
+	metrics_http_stop(run.http);
+	free_snapshot(run.now);
+	free_snapshot(run.before);
 	dax_stat_bpf__destroy(skel);
 	return err ? 1 : 0;
 }

@@ -14,7 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
-#include <bpf/bpf.h>
 
 #include "dax_top.h"
 #include "dax_top.skel.h"
@@ -27,47 +26,42 @@
 #include "json.h"
 #include "mapdump.h"
 #include "mounts.h"
+#include "names.h"
 #include "screen.h"
 
 #define MAX_MOUNTS	64
-#define MOUNT_COUNTERS	(offsetof(struct dax_top_mount, pool) / 8)
 
 static const char *tool = "dax-top";
 
 enum { COL_SETUPS, COL_UPGRADES, COL_REMOVALS, COL_FAULT_WAITS,
        COL_ALLOC_WAITS, COL_WAIT, COL_MAX_WAIT, NR_COLS };
 
-#define ROW(field)	offsetof(struct dax_top_row, field)
-_Static_assert(DAX_TOP_ROW_COUNTERS == ROW(max_wait_ns) / 8,
-	       "the counters of struct dax_top_row come first");
-
 static const struct column {
 	const char *head, *name;	/* table heading; -s and JSON name */
 	int key, width;			/* interactive sort key */
-	size_t off;			/* of a counter in struct dax_top_row */
+	int counter;			/* enum dax_top_row_counter */
 } cols[NR_COLS] = {
-	{ "SETUP", "setups", 's', 6, ROW(setups) },
-	{ "UPGR", "upgrades", 'u', 5, ROW(upgrades) },
-	{ "REMOVE", "removals", 'r', 6, ROW(removals) },
-	{ "FWAIT", "fault_waits", 'f', 6, ROW(fault_waits) },
-	{ "AWAIT", "alloc_waits", 'a', 6, ROW(alloc_waits) },
-	{ "WAIT_MS", "wait_ms", 'w', 9, 0 },
-	{ "MAX_MS", "max_wait_ms", 'm', 8, 0 },
+	{ "SETUP", "setups", 's', 6, TOP_SETUPS },
+	{ "UPGR", "upgrades", 'u', 5, TOP_UPGRADES },
+	{ "REMOVE", "removals", 'r', 6, TOP_REMOVALS },
+	{ "FWAIT", "fault_waits", 'f', 6, TOP_FAULT_WAITS },
+	{ "AWAIT", "alloc_waits", 'a', 6, TOP_ALLOC_WAITS },
+	{ "WAIT_MS", "wait_ms", 'w', 9, -1 },
+	{ "MAX_MS", "max_wait_ms", 'm', 8, -1 },
 };
 
 static struct env {
-	int interval;
-	long count;
+	struct dax_opts o;
 	int rows;			/* 0: 20 in tables, all in JSON */
-	int sort;
-	unsigned int max_entries;	/* 0: the map's own size */
+	int sort;			/* the column to start with */
 	bool per_inode;
 	bool batch;
 	bool json;
-	bool force_raw;
-	bool verbose;
 	struct dax_filter filter;
-} env = { .interval = 1, .count = -1, .sort = COL_SETUPS };
+} env = {
+	.o = DAX_OPTS_DEFAULT, .sort = COL_SETUPS,
+	.filter = { .cgroup_fd = -1 },
+};
 
 const char *argp_program_version = "dax-top 0.1";
 error_t argp_err_exit_status = 2;
@@ -94,7 +88,7 @@ static const char doc[] =
 "    dax-top -c /sys/fs/cgroup/db.slice\n"
 "    dax-top --json 1 10     # one JSON object per second, 10 times\n";
 
-enum { OPT_JSON = 1000, OPT_RAW, OPT_MAX_ENTRIES };
+enum { OPT_JSON = 1000 };
 
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID", 0, "Only this process in the table", 0 },
@@ -103,44 +97,25 @@ static const struct argp_option options[] = {
 	{ "sort", 's', "COLUMN", 0, "Sort the table by COLUMN (default setups)", 0 },
 	{ "inodes", 'i', NULL, 0, "A row per inode instead of per process", 0 },
 	{ "batch", 'b', NULL, 0, "Plain tables, not full screen", 0 },
-	{ "max-entries", OPT_MAX_ENTRIES, "N", 0, "Rows kept in the kernel at most (default 4096)", 0 },
+	{ "max-entries", DAX_OPT_MAX_ENTRIES, "N", 0, "Rows kept in the kernel at most (default 4096)", 0 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per interval (NDJSON)", 0 },
-	{ "raw-tp", OPT_RAW, NULL, 0, "Attach with raw_tp even if tp_btf works", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },
+	DAX_COMMON_OPTIONS,
 	{},
 };
 
-static int parse_count(const char *arg, long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtol(arg, &end, 10);
-	return errno || *end || *v <= 0 || *v > 1000000000 ? -1 : 0;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	long v;
+	unsigned long long v;
 
 	switch (key) {
 	case 'i': env.per_inode = true; break;
 	case 'b': env.batch = true; break;
-	case 'v': env.verbose = true; break;
 	case OPT_JSON: env.json = true; break;
-	case OPT_RAW: env.force_raw = true; break;
-	case OPT_MAX_ENTRIES:
-		dax_parse_max_entries(state, arg, &env.max_entries);
-		break;
-	case 'c': env.filter.cgroup = arg; break;
-	case 'p':
-		if (dax_parse_pid(arg, &env.filter.tgid))
-			argp_error(state, "invalid PID '%s'", arg);
-		break;
 	case 'r':
-		if (parse_count(arg, &v))
+		if (dax_parse_number(arg, 1, 1000000000, &v))
 			argp_error(state, "invalid ROWS '%s': a positive number", arg);
-		env.rows = v;
+		else
+			env.rows = v;
 		break;
 	case 's':
 		for (env.sort = 0; env.sort < NR_COLS; env.sort++)
@@ -150,19 +125,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (env.sort == NR_COLS)
 			argp_error(state, "invalid sort column '%s': setups, upgrades, removals, fault_waits, alloc_waits, wait_ms or max_wait_ms", arg);
 		break;
-	case ARGP_KEY_ARG:
-		dax_parse_interval_count(state, arg, &env.interval, &env.count);
-		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return dax_parse_common(key, arg, state, &env.o, &env.filter);
 	}
 	return 0;
 }
 
-static const struct argp argp = {
-	.options = options, .parser = parse_arg,
-	.args_doc = "[interval] [count]", .doc = doc,
-};
+static const struct argp argp = DAX_ARGP(options, parse_arg, doc);
 
 struct mount {
 	__u32 dev;
@@ -185,14 +154,23 @@ struct snapshot {
 	struct row *rows;		/* by key, or sorted for display */
 };
 
+/* What the renderers show: an interval, and what goes with it. */
+struct view {
+	struct snapshot *shown;		/* the interval: active rows, sorted */
+	double elapsed;			/* its length in seconds */
+	int sort;			/* the column rows are sorted by */
+	bool paused;
+	int rows_evicted;		/* by the LRU table, in the interval */
+	struct dax_drops drops;
+	struct inopath *paths;		/* with -i */
+};
+
+/* The maps as the last read saw them. */
+struct dumps {
+	struct map_dump mounts, rows, starts;
+};
+
 static struct dax_top_bpf *skel;
-static struct map_dump mount_dump, row_dump, start_dump;
-static struct inopath *paths;		/* with -i */
-static struct snapshot *shown;		/* the interval on display */
-static double elapsed;			/* its length in seconds */
-static bool paused;
-static struct dax_drops drops;
-static int rows_evicted;		/* by the LRU table, in the interval */
 
 static __u64 mono_ns(void)
 {
@@ -213,52 +191,49 @@ static int key_cmp(const void *a, const void *b)
 	return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
-static struct mount *find_mount(struct snapshot *s, __u32 dev)
+/* The mount's index in s, or -1. */
+static int mount_index(const struct snapshot *s, __u32 dev)
 {
 	for (int i = 0; i < s->nmounts; i++)
 		if (s->mounts[i].dev == dev)
-			return &s->mounts[i];
-	return NULL;
+			return i;
+	return -1;
 }
 
-static void read_mounts(struct snapshot *s)
+static void read_mounts(struct snapshot *s, const struct map_dump *d)
 {
 	s->nmounts = 0;
-	for (int i = 0; i < mount_dump.n && s->nmounts < MAX_MOUNTS; i++) {
-		const void *v = map_dump_value(&mount_dump, i);
+	for (int i = 0; i < d->n && s->nmounts < MAX_MOUNTS; i++) {
+		const void *v = map_dump_value(d, i);
 		struct mount *m = &s->mounts[s->nmounts++];
 
 		memset(m, 0, sizeof(*m));
-		m->dev = *(const __u32 *)map_dump_key(&mount_dump, i);
-		percpu_sum_u64((__u64 *)&m->s, MOUNT_COUNTERS, v, sizeof(m->s));
-		for (int cpu = 0; cpu < libbpf_num_possible_cpus(); cpu++) {
-			const struct dax_top_mount *p = percpu_copy(v, sizeof(*p), cpu);
-
-			if (p->pool.ts > m->s.pool.ts)
-				m->s.pool = p->pool;	/* the newest */
-		}
+		m->dev = *(const __u32 *)map_dump_key(d, i);
+		percpu_sum_u64(m->s.c, NR_TOP_MOUNT_COUNTERS, v, sizeof(m->s));
+		percpu_newest_pool(&m->s.pool,
+				   &((const struct dax_top_mount *)v)->pool, sizeof(m->s));
 		dax_mount_name(m->dev, m->name, sizeof(m->name));
 	}
 }
 
-static int read_rows(struct snapshot *s, __u64 gen)
+static int read_rows(struct snapshot *s, const struct map_dump *d, __u64 gen)
 {
-	if (s->cap < row_dump.n) {
-		struct row *rows = realloc(s->rows, row_dump.n * sizeof(*rows));
+	if (s->cap < d->n) {
+		struct row *rows = realloc(s->rows, d->n * sizeof(*rows));
 
 		if (!rows)
 			return -ENOMEM;
 		s->rows = rows;
-		s->cap = row_dump.n;
+		s->cap = d->n;
 	}
-	s->nrows = row_dump.n;
-	for (int i = 0; i < row_dump.n; i++) {
-		const void *v = map_dump_value(&row_dump, i);
+	s->nrows = d->n;
+	for (int i = 0; i < d->n; i++) {
+		const void *v = map_dump_value(d, i);
 		struct row *r = &s->rows[i];
 
 		memset(r, 0, sizeof(*r));
-		r->key = *(const struct dax_top_key *)map_dump_key(&row_dump, i);
-		percpu_sum_u64((__u64 *)&r->v, DAX_TOP_ROW_COUNTERS, v, sizeof(r->v));
+		r->key = *(const struct dax_top_key *)map_dump_key(d, i);
+		percpu_sum_u64(r->v.c, NR_TOP_ROW_COUNTERS, v, sizeof(r->v));
 		for (int cpu = 0; cpu < libbpf_num_possible_cpus(); cpu++) {
 			const struct dax_top_row *p = percpu_copy(v, sizeof(*p), cpu);
 
@@ -291,26 +266,29 @@ static int count_evicted(const struct snapshot *before,
 }
 
 /* Waits under way: begins in starts that have not ended yet. */
-static void read_waiting(struct snapshot *s)
+static void read_waiting(struct snapshot *s, const struct map_dump *d)
 {
 	__u64 now = mono_ns();
 
-	for (int i = 0; i < start_dump.n; i++) {
-		const struct dax_start_key *k = map_dump_key(&start_dump, i);
-		const struct dax_start *v = map_dump_value(&start_dump, i);
-		struct mount *m = find_mount(s, k->dev);
+	for (int i = 0; i < d->n; i++) {
+		const struct dax_start_key *k = map_dump_key(d, i);
+		const struct dax_start *v = map_dump_value(d, i);
+		int at = mount_index(s, k->dev);
 		int w = k->kind == DAX_LAT_ALLOC_WAIT;
 		__u64 ns = now > v->ts ? now - v->ts : 0;
+		struct mount *m;
 
-		if (!m || (k->kind != DAX_LAT_FAULT_WAIT && !w))
+		if (at < 0 || (k->kind != DAX_LAT_FAULT_WAIT && !w))
 			continue;
+		m = &s->mounts[at];
 		m->waiting[w]++;
 		if (ns > m->longest_ns[w])
 			m->longest_ns[w] = ns;
 	}
 }
 
-static int read_snapshot(struct snapshot *s)
+static int read_snapshot(struct snapshot *s, struct dumps *d,
+			 struct dax_drops *drops)
 {
 	__u64 gen = skel->bss->gen;
 	int err;
@@ -318,69 +296,40 @@ static int read_snapshot(struct snapshot *s)
 	/* from here on, waits that end count for the next interval's max */
 	skel->bss->gen = gen + 1;
 	s->when = mono_ns() / 1e9;
-	err = map_dump_read(&mount_dump, bpf_map__fd(skel->maps.mounts)) ?:
-	      map_dump_read(&row_dump, bpf_map__fd(skel->maps.rows)) ?:
-	      map_dump_read(&start_dump, bpf_map__fd(skel->maps.starts));
-	if (!err)
-		err = dax_drops_read(skel->maps.drops, &drops);
+	err = map_dump_map(&d->mounts, skel->maps.mounts) ?:
+	      map_dump_map(&d->rows, skel->maps.rows) ?:
+	      map_dump_map(&d->starts, skel->maps.starts) ?:
+	      dax_drops_read(skel->maps.drops, drops);
 	if (err)
 		return err;
-	read_mounts(s);
-	read_waiting(s);
-	return read_rows(s, gen);
+	read_mounts(s, &d->mounts);
+	read_waiting(s, &d->starts);
+	return read_rows(s, &d->rows, gen);
 }
 
 static __u64 col_value(const struct row *r, int col)
 {
 	if (col == COL_WAIT)
-		return r->v.fault_wait_ns + r->v.alloc_wait_ns;
+		return r->v.c[TOP_FAULT_WAIT_NS] + r->v.c[TOP_ALLOC_WAIT_NS];
 	if (col == COL_MAX_WAIT)
 		return r->v.max_wait_ns;
-	return *(const __u64 *)((const char *)&r->v + cols[col].off);
+	return r->v.c[cols[col].counter];
 }
 
-static int row_cmp(const void *a, const void *b)
+/* By the sort column (*col), largest first. */
+static int row_cmp(const void *a, const void *b, void *col)
 {
-	__u64 x = col_value(a, env.sort), y = col_value(b, env.sort);
+	__u64 x = col_value(a, *(int *)col), y = col_value(b, *(int *)col);
 
 	if (x != y)
 		return x > y ? -1 : 1;
 	return key_cmp(a, b);
 }
 
-/* now becomes what happened since before: active rows only, sorted. */
-static void interval_of(struct snapshot *now, const struct snapshot *before)
+static void sort_rows(struct snapshot *s, int col)
 {
-	int n = 0;
-
-	for (int i = 0; i < now->nmounts; i++) {
-		struct mount *m = &now->mounts[i];
-		const struct mount *b = find_mount((struct snapshot *)before, m->dev);
-		__u64 *c = (__u64 *)&m->s;
-
-		for (size_t j = 0; b && j < MOUNT_COUNTERS; j++)
-			c[j] -= ((const __u64 *)&b->s)[j];
-	}
-	for (int i = 0; i < now->nrows; i++) {
-		struct row *r = &now->rows[i];
-		const struct row *b = !before->nrows ? NULL :
-			bsearch(&r->key, before->rows, before->nrows,
-					      sizeof(*b), key_cmp);
-		__u64 *c = (__u64 *)&r->v;
-		bool active = r->v.max_wait_ns;
-
-		for (int j = 0; j < DAX_TOP_ROW_COUNTERS; j++) {
-			/* smaller: the LRU map dropped the row since */
-			if (b && c[j] >= ((const __u64 *)&b->v)[j])
-				c[j] -= ((const __u64 *)&b->v)[j];
-			active |= c[j] != 0;
-		}
-		if (active)
-			now->rows[n++] = *r;
-	}
-	now->nrows = n;
-	if (n)
-		qsort(now->rows, n, sizeof(*now->rows), row_cmp);
+	if (s->nrows)
+		qsort_r(s->rows, s->nrows, sizeof(*s->rows), row_cmp, &col);
 }
 
 static int copy_snapshot(struct snapshot *to, const struct snapshot *from)
@@ -402,6 +351,43 @@ static int copy_snapshot(struct snapshot *to, const struct snapshot *from)
 	return 0;
 }
 
+/* to = what happened from before to now: active rows only, sorted. */
+static int interval_of(struct snapshot *to, const struct snapshot *now,
+		       const struct snapshot *before, int sort)
+{
+	int n = 0, err = copy_snapshot(to, now);
+
+	if (err)
+		return err;
+	for (int i = 0; i < to->nmounts; i++) {
+		struct mount *m = &to->mounts[i];
+		int b = mount_index(before, m->dev);
+
+		for (int j = 0; b >= 0 && j < NR_TOP_MOUNT_COUNTERS; j++)
+			m->s.c[j] -= before->mounts[b].s.c[j];
+	}
+	for (int i = 0; i < to->nrows; i++) {
+		struct row *r = &to->rows[i];
+		const struct row *b = !before->nrows ? NULL :
+			bsearch(&r->key, before->rows, before->nrows,
+					      sizeof(*b), key_cmp);
+		__u64 *c = r->v.c;
+		bool active = r->v.max_wait_ns;
+
+		for (int j = 0; j < NR_TOP_ROW_COUNTERS; j++) {
+			/* smaller: the LRU map dropped the row since */
+			if (b && c[j] >= b->v.c[j])
+				c[j] -= b->v.c[j];
+			active |= c[j] != 0;
+		}
+		if (active)
+			to->rows[n++] = *r;
+	}
+	to->nrows = n;
+	sort_rows(to, sort);
+	return 0;
+}
+
 static void free_snapshot(struct snapshot *s)
 {
 	if (s)
@@ -415,35 +401,53 @@ static int max_rows(void)
 }
 
 /* Look for the paths of the inodes on display. */
-static void resolve_paths(void)
+static void resolve_paths(const struct view *v)
 {
-	for (int i = 0; i < shown->nrows && i < max_rows(); i++)
-		inopath_get(paths, shown->rows[i].key.dev, shown->rows[i].key.ino);
-	for (int i = 0; i < shown->nmounts; i++)
-		inopath_resolve(paths, shown->mounts[i].dev, shown->mounts[i].name);
+	const struct snapshot *s = v->shown;
+
+	for (int i = 0; i < s->nrows && i < max_rows(); i++)
+		inopath_get(v->paths, s->rows[i].key.dev, s->rows[i].key.ino);
+	for (int i = 0; i < s->nmounts; i++)
+		inopath_resolve(v->paths, s->mounts[i].dev, s->mounts[i].name);
 }
 
-static void print_mount(FILE *out, const struct mount *m)
+/* The name of a row's mount, "?" if it has none in the interval. */
+static const char *mount_name(const struct view *v, __u32 dev)
 {
-	double e = elapsed > 0 ? elapsed : 1;
+	int at = mount_index(v->shown, dev);
+
+	return at < 0 ? "?" : v->shown->mounts[at].name;
+}
+
+static __u64 removals(const struct mount *m)
+{
+	__u64 n = 0;
+
+	for (int r = 0; r < DAX_NR_REASONS; r++)
+		n += m->s.c[TOP_M_REMOVALS + r];
+	return n;
+}
+
+static void print_mount(FILE *out, const struct view *v, const struct mount *m)
+{
+	double e = v->elapsed > 0 ? v->elapsed : 1;
 
 	fprintf(out, "%s (%u:%u)  ranges %llu  free %lld  busy %llu  occupancy %.1f%%\n",
 		m->name, KDEV_MAJOR(m->dev), KDEV_MINOR(m->dev),
 		m->s.pool.nr_ranges, m->s.pool.nr_free, m->s.pool.nr_busy,
 		m->s.pool.nr_ranges ? 100.0 * m->s.pool.nr_busy / m->s.pool.nr_ranges : 0);
 	fprintf(out, "  setups/s %.1f  upgrades/s %.1f  removals/s %.1f  reclaims/s %.1f inline %.1f bg\n",
-		m->s.setups / e, m->s.upgrades / e,
-		(m->s.removals[0] + m->s.removals[1] + m->s.removals[2]) / e,
-		m->s.reclaims[0] / e, m->s.reclaims[1] / e);
+		m->s.c[TOP_M_SETUPS] / e, m->s.c[TOP_M_UPGRADES] / e,
+		removals(m) / e, m->s.c[TOP_M_RECLAIMS + DAX_MODE_INLINE] / e,
+		m->s.c[TOP_M_RECLAIMS + DAX_MODE_BACKGROUND] / e);
 	fprintf(out, "  fault waits/s %.1f  waiting %u  longest %.1f ms   alloc waits/s %.1f  waiting %u  longest %.1f ms\n",
-		m->s.fault_waits / e, m->waiting[0], m->longest_ns[0] / 1e6,
-		m->s.alloc_waits / e, m->waiting[1], m->longest_ns[1] / 1e6);
+		m->s.c[TOP_M_FAULT_WAITS] / e, m->waiting[0], m->longest_ns[0] / 1e6,
+		m->s.c[TOP_M_ALLOC_WAITS] / e, m->waiting[1], m->longest_ns[1] / 1e6);
 }
 
-static void print_row(FILE *out, const struct row *r)
+static void print_row(FILE *out, const struct view *v, const struct row *r)
 {
-	const struct mount *m = find_mount(shown, r->key.dev);
-	const char *path = paths ? inopath_get(paths, r->key.dev, r->key.ino) : NULL;
+	const char *path = v->paths ? inopath_get(v->paths, r->key.dev, r->key.ino) : NULL;
 
 	if (env.per_inode)
 		fprintf(out, "%10llu ", (unsigned long long)r->key.ino);
@@ -455,49 +459,49 @@ static void print_row(FILE *out, const struct row *r)
 		fprintf(out, "%*.1f ", cols[c].width, col_value(r, c) / 1e6);
 	if (env.per_inode && path)
 		fprintf(out, "%s\n", path);
-	else if (env.per_inode || shown->nmounts > 1)
+	else if (env.per_inode || v->shown->nmounts > 1)
 		fprintf(out, "%s%s%s\n", env.per_inode ? "? (" : "",
-			m ? m->name : "?", env.per_inode ? ")" : "");
+			mount_name(v, r->key.dev), env.per_inode ? ")" : "");
 	else
 		fprintf(out, "\n");
 }
 
 /* The interval as text; returns the line number of the table head. */
-static int print_text(FILE *out, int rows)
+static int print_text(FILE *out, const struct view *v, int rows)
 {
+	const struct snapshot *s = v->shown;
 	char when[16];
 	time_t t = time(NULL);
 
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
-	fprintf(out, "dax-top %s  interval %.1fs  %s by %s", when, elapsed,
-		env.per_inode ? "inodes" : "processes", cols[env.sort].name);
+	fprintf(out, "dax-top %s  interval %.1fs  %s by %s", when, v->elapsed,
+		env.per_inode ? "inodes" : "processes", cols[v->sort].name);
 	if (env.filter.tgid)
 		fprintf(out, "  table: pid %d", env.filter.tgid);
 	if (env.filter.cgroup)
 		fprintf(out, "  table: cgroup %s", env.filter.cgroup);
-	if (rows_evicted)
-		fprintf(out, "  TABLE FULL: %d rows dropped (--max-entries)", rows_evicted);
-	if (drops.n[DAX_DROP_TABLE_FULL] + drops.n[DAX_DROP_INFLIGHT_FULL])
+	if (v->rows_evicted)
+		fprintf(out, "  TABLE FULL: %d rows dropped (--max-entries)", v->rows_evicted);
+	if (v->drops.n[DAX_DROP_TABLE_FULL] + v->drops.n[DAX_DROP_INFLIGHT_FULL])
 		fprintf(out, "  DROPPED %llu",
-			(unsigned long long)(drops.n[DAX_DROP_TABLE_FULL] +
-					     drops.n[DAX_DROP_INFLIGHT_FULL]));
-	fprintf(out, "%s\n", paused ? "  PAUSED" : "");
-	for (int i = 0; i < shown->nmounts; i++)
-		print_mount(out, &shown->mounts[i]);
+			(unsigned long long)(v->drops.n[DAX_DROP_TABLE_FULL] +
+					     v->drops.n[DAX_DROP_INFLIGHT_FULL]));
+	fprintf(out, "%s\n", v->paused ? "  PAUSED" : "");
+	for (int i = 0; i < s->nmounts; i++)
+		print_mount(out, v, &s->mounts[i]);
 	fprintf(out, "\n%*s %s", env.per_inode ? 10 : 7, env.per_inode ? "INO" : "PID",
 		env.per_inode ? "" : "COMM             ");
 	for (int c = 0; c < NR_COLS; c++)
 		fprintf(out, "%*s ", cols[c].width, cols[c].head);
-	fprintf(out, "%s\n", env.per_inode ? "PATH" : shown->nmounts > 1 ? "MOUNT" : "");
-	for (int i = 0; i < shown->nrows && i < rows; i++)
-		print_row(out, &shown->rows[i]);
-	return 2 + 3 * shown->nmounts;
+	fprintf(out, "%s\n", env.per_inode ? "PATH" : s->nmounts > 1 ? "MOUNT" : "");
+	for (int i = 0; i < s->nrows && i < rows; i++)
+		print_row(out, v, &s->rows[i]);
+	return 2 + 3 * s->nmounts;
 }
 
-static int render_screen(FILE *out, void *ctx)
+static int render_screen(FILE *out, void *view)
 {
-	(void)ctx;
-	return print_text(out, env.rows ? env.rows : screen_lines());
+	return print_text(out, view, env.rows ? env.rows : screen_lines());
 }
 
 static void json_wait(struct json *j, const char *key, __u64 count,
@@ -511,19 +515,6 @@ static void json_wait(struct json *j, const char *key, __u64 count,
 	json_u64(j, waiting);
 	json_key(j, "longest_ms");
 	json_double(j, longest_ns / 1e6);
-	json_object_end(j);
-}
-
-static void json_u64s(struct json *j, const char *key, const __u64 *v, int n)
-{
-	static const char *const names[] = { "inline", "background", "evict" };
-
-	json_key(j, key);
-	json_object_begin(j);
-	for (int i = 0; i < n; i++) {
-		json_key(j, names[i]);
-		json_u64(j, v[i]);
-	}
 	json_object_end(j);
 }
 
@@ -549,24 +540,27 @@ static void json_mount(struct json *j, const struct mount *m)
 	json_double(j, m->s.pool.nr_ranges ? 100.0 * m->s.pool.nr_busy / m->s.pool.nr_ranges : 0);
 	json_object_end(j);
 	json_key(j, "setups");
-	json_u64(j, m->s.setups);
+	json_u64(j, m->s.c[TOP_M_SETUPS]);
 	json_key(j, "upgrades");
-	json_u64(j, m->s.upgrades);
-	json_u64s(j, "removals", m->s.removals, DAX_NR_REASONS);
-	json_u64s(j, "reclaims", m->s.reclaims, 2);
-	json_wait(j, "fault_waits", m->s.fault_waits, m->waiting[0], m->longest_ns[0]);
-	json_wait(j, "alloc_waits", m->s.alloc_waits, m->waiting[1], m->longest_ns[1]);
+	json_u64(j, m->s.c[TOP_M_UPGRADES]);
+	json_u64_by(j, "removals", &m->s.c[TOP_M_REMOVALS], dax_reason_names,
+		    DAX_NR_REASONS);
+	json_u64_by(j, "reclaims", &m->s.c[TOP_M_RECLAIMS], dax_mode_names,
+		    DAX_NR_MODES);
+	json_wait(j, "fault_waits", m->s.c[TOP_M_FAULT_WAITS], m->waiting[0],
+		  m->longest_ns[0]);
+	json_wait(j, "alloc_waits", m->s.c[TOP_M_ALLOC_WAITS], m->waiting[1],
+		  m->longest_ns[1]);
 	json_object_end(j);
 }
 
-static void json_row(struct json *j, const struct row *r)
+static void json_row(struct json *j, const struct view *v, const struct row *r)
 {
-	const struct mount *m = find_mount(shown, r->key.dev);
-	const char *path = paths ? inopath_get(paths, r->key.dev, r->key.ino) : NULL;
+	const char *path = v->paths ? inopath_get(v->paths, r->key.dev, r->key.ino) : NULL;
 
 	json_object_begin(j);
 	json_key(j, "mount");
-	json_string(j, m ? m->name : "?");
+	json_string(j, mount_name(v, r->key.dev));
 	if (env.per_inode) {
 		json_key(j, "ino");
 		json_u64(j, r->key.ino);
@@ -585,9 +579,9 @@ static void json_row(struct json *j, const struct row *r)
 		json_u64(j, col_value(r, c));
 	}
 	json_key(j, "fault_wait_ms");
-	json_double(j, r->v.fault_wait_ns / 1e6);
+	json_double(j, r->v.c[TOP_FAULT_WAIT_NS] / 1e6);
 	json_key(j, "alloc_wait_ms");
-	json_double(j, r->v.alloc_wait_ns / 1e6);
+	json_double(j, r->v.c[TOP_ALLOC_WAIT_NS] / 1e6);
 	json_key(j, "wait_ms");
 	json_double(j, col_value(r, COL_WAIT) / 1e6);
 	json_key(j, "max_wait_ms");
@@ -595,63 +589,92 @@ static void json_row(struct json *j, const struct row *r)
 	json_object_end(j);
 }
 
-static void print_json(void)
+static void print_json(const struct view *v)
 {
+	const struct snapshot *s = v->shown;
 	struct json j;
 
-	json_init(&j, stdout);
-	json_object_begin(&j);
-	json_key(&j, "time");
-	json_i64(&j, time(NULL));
+	json_report_begin(&j, stdout, time(NULL));
 	json_key(&j, "interval_s");
-	json_double(&j, elapsed);
+	json_double(&j, v->elapsed);
 	json_key(&j, "rows_by");
 	json_string(&j, env.per_inode ? "inode" : "process");
 	json_key(&j, "rows_evicted");
-	json_u64(&j, rows_evicted);
+	json_u64(&j, v->rows_evicted);
 	json_key(&j, "dropped");
-	json_u64(&j, dax_drops_unreported(&drops));
+	json_u64(&j, dax_drops_unreported(&v->drops));
 	json_key(&j, "mounts");
 	json_array_begin(&j);
-	for (int i = 0; i < shown->nmounts; i++)
-		json_mount(&j, &shown->mounts[i]);
+	for (int i = 0; i < s->nmounts; i++)
+		json_mount(&j, &s->mounts[i]);
 	json_array_end(&j);
 	json_key(&j, "rows");
 	json_array_begin(&j);
-	for (int i = 0; i < shown->nrows && i < max_rows(); i++)
-		json_row(&j, &shown->rows[i]);
+	for (int i = 0; i < s->nrows && i < max_rows(); i++)
+		json_row(&j, v, &s->rows[i]);
 	json_array_end(&j);
 	json_object_end(&j);
 }
 
-static void report(bool tty)
+struct run {
+	struct snapshot *now, *before;
+	struct dumps dumps;
+	struct view view;
+	bool tty;
+};
+
+static void show(struct view *v, bool tty)
 {
-	if (paths)
-		resolve_paths();
+	if (v->paths)
+		resolve_paths(v);
 	if (tty) {
-		screen_draw(render_screen, NULL);
+		screen_draw(render_screen, v);
 		return;
 	}
 	if (env.json) {
-		print_json();
+		print_json(v);
 	} else {
-		print_text(stdout, max_rows());
+		print_text(stdout, v, max_rows());
 		printf("\n");
 	}
 	fflush(stdout);
-	dax_drops_report(tool, &drops, "more than 64 DAX mounts?");
+	dax_drops_report(tool, &v->drops, "more than 64 DAX mounts?");
+}
+
+static int report(void *ctx, bool last)
+{
+	struct run *r = ctx;
+	struct view *v = &r->view;
+	struct snapshot *tmp;
+	int err;
+
+	if (v->paused && !last)
+		return DAX_NOT_SHOWN;	/* the next interval spans the pause */
+	err = read_snapshot(r->now, &r->dumps, &v->drops) ?:
+	      interval_of(v->shown, r->now, r->before, v->sort);
+	if (err)
+		return err;
+	v->rows_evicted = count_evicted(r->before, r->now);
+	v->elapsed = r->now->when - r->before->when;
+	show(v, r->tty);
+	tmp = r->before;
+	r->before = r->now;
+	r->now = tmp;
+	return 0;
 }
 
 /*
  * Sleep an interval; on a tty, answer keys meanwhile.  True when the
  * report that follows is the last (see dax_sleep_interval()).
  */
-static bool wait_interval(bool tty)
+static bool wait_interval(void *ctx)
 {
-	__u64 end = mono_ns() + env.interval * 1000000000ULL, now;
+	struct run *r = ctx;
+	struct view *v = &r->view;
+	__u64 end = mono_ns() + env.o.interval * 1000000000ULL, now;
 
-	if (!tty)
-		return dax_sleep_interval(env.interval);
+	if (!r->tty)
+		return dax_sleep_interval(env.o.interval);
 	while (!dax_stopping() && (now = mono_ns()) < end) {
 		int key = screen_key((end - now) / 1000000 + 1);
 
@@ -660,109 +683,80 @@ static bool wait_interval(bool tty)
 		if (key == 'q' || key == 'Q')
 			dax_stop();
 		if (key == 'p' || key == 'P' || key == ' ')
-			paused = !paused;
+			v->paused = !v->paused;
 		if (key == '<')
-			env.sort = (env.sort + NR_COLS - 1) % NR_COLS;
+			v->sort = (v->sort + NR_COLS - 1) % NR_COLS;
 		if (key == '>')
-			env.sort = (env.sort + 1) % NR_COLS;
+			v->sort = (v->sort + 1) % NR_COLS;
 		for (int c = 0; c < NR_COLS; c++)
 			if (key == cols[c].key)
-				env.sort = c;
-		if (shown->nrows)
-			qsort(shown->rows, shown->nrows, sizeof(*shown->rows), row_cmp);
-		screen_draw(render_screen, NULL);
+				v->sort = c;
+		sort_rows(v->shown, v->sort);
+		screen_draw(render_screen, v);
 	}
 	return dax_stopping();
 }
 
-static int setup_bpf(void)
+static int open_bpf(struct dax_bpf *bpf)
 {
-
 	skel = dax_top_bpf__open();
-	if (!skel) {
-		fprintf(stderr, "%s: cannot open the BPF object: %s\n", tool, strerror(errno));
-		return -1;
-	}
-	if (dax_choose_programs(tool, skel->obj, env.force_raw) ||
-	    dax_filter_open_cgroup(tool, &env.filter))
+	if (!skel)
 		return -1;
 	skel->rodata->targ_tgid = env.filter.tgid;
 	skel->rodata->filter_cg = env.filter.cgroup != NULL;
 	skel->rodata->targ_per_inode = env.per_inode;
-	if (dax_size_table(tool, skel->maps.rows, env.max_entries) ||
-	    dax_load_attach(tool, skel->skeleton, &env.filter,
-			    skel->maps.cgroup_map))
-		return -1;
-	return dax_drop_privileges(tool);
+	*bpf = (struct dax_bpf){
+		.skeleton = skel->skeleton, .table = skel->maps.rows,
+		.cgroup_map = skel->maps.cgroup_map,
+	};
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct snapshot *now, *before, *tmp;
-	bool tty;
+	const struct dax_tool t = {
+		.name = tool, .opts = &env.o, .filter = &env.filter,
+		.open = open_bpf,
+	};
+	struct run r = {};
 	int err = 0;
 
-	env.filter.cgroup_fd = -1;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
-	tty = !env.batch && !env.json && isatty(STDOUT_FILENO);
-	dax_libbpf_verbose(env.verbose);
-	mount_dump = (struct map_dump){ .key_size = sizeof(__u32), .value_size = percpu_value_size(sizeof(struct dax_top_mount)) };
-	row_dump = (struct map_dump){ .key_size = sizeof(struct dax_top_key), .value_size = percpu_value_size(sizeof(struct dax_top_row)) };
-	start_dump = (struct map_dump){ .key_size = sizeof(struct dax_start_key), .value_size = sizeof(struct dax_start) };
-	now = calloc(1, sizeof(*now));
-	before = calloc(1, sizeof(*before));
-	shown = calloc(1, sizeof(*shown));
+	r.tty = !env.batch && !env.json && isatty(STDOUT_FILENO);
+	r.view.sort = env.sort;
+	r.now = calloc(1, sizeof(*r.now));
+	r.before = calloc(1, sizeof(*r.before));
+	r.view.shown = calloc(1, sizeof(*r.view.shown));
 	if (env.per_inode)
-		paths = inopath_new(10000, 30);
-	if (!now || !before || !shown || (env.per_inode && !paths)) {
+		r.view.paths = inopath_new(10000, 30);
+	if (!r.now || !r.before || !r.view.shown || (env.per_inode && !r.view.paths)) {
 		fprintf(stderr, "%s: out of memory\n", tool);
 		err = -1;
 		goto out;
 	}
-	if (dax_preflight(tool) || setup_bpf()) {
+	if (dax_setup(&t)) {
 		err = -1;
 		goto out;
 	}
-	before->when = mono_ns() / 1e9;
-	dax_stop_on_signals();
-	dax_report_attached(tool, NULL);
-	if (tty) {
+	r.before->when = mono_ns() / 1e9;
+	if (r.tty) {
 		screen_open();
-		screen_draw(render_screen, NULL);
+		screen_draw(render_screen, &r.view);
 	}
-	while (env.count != 0) {
-		bool last = wait_interval(tty);
-
-		if (paused && !last)
-			continue;	/* the next interval spans the pause */
-		err = read_snapshot(now) ?: copy_snapshot(shown, now);
-		if (err)
-			break;
-		rows_evicted = count_evicted(before, now);
-		interval_of(shown, before);
-		elapsed = now->when - before->when;
-		report(tty);
-		tmp = before;
-		before = now;
-		now = tmp;
-		if (last)
-			break;
-		if (env.count > 0)
-			env.count--;
-	}
-	if (tty)
+	err = dax_run(&env.o, report, wait_interval, &r);
+	if (r.tty)
 		screen_close();
 	if (err)
 		fprintf(stderr, "%s: cannot read the BPF maps: %s\n", tool, strerror(-err));
 out:
-	free_snapshot(now);
-	free_snapshot(before);
-	free_snapshot(shown);
-	map_dump_free(&mount_dump);
-	map_dump_free(&row_dump);
-	map_dump_free(&start_dump);
-	inopath_free(paths);
+	free_snapshot(r.now);
+	free_snapshot(r.before);
+	free_snapshot(r.view.shown);
+	map_dump_free(&r.dumps.mounts);
+	map_dump_free(&r.dumps.rows);
+	map_dump_free(&r.dumps.starts);
+	inopath_free(r.view.paths);
 	dax_filter_close(&env.filter);
 	dax_top_bpf__destroy(skel);
 	return err ? 1 : 0;

@@ -8,8 +8,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${DAXMON_BUILD:-$repo/build}
 out=$build/bench-quick
 res=$out/results
-bad=0
-fail() { echo "FAIL: $*"; bad=1; }
+. "$repo/tests/lib/check.sh"
 ok() { echo "ok: $*"; }
 
 "$repo/tests/bench/run" --quick --build "$build" || { echo "FAIL: tests/bench/run --quick"; exit 1; }
@@ -20,37 +19,37 @@ rows() { awk -F, "NR > 1 && ($2)" "$res/$1" | wc -l; }
 for t in none tracefs dax-lat dax-top dax-stat bpftrace perf trace-cmd; do
 	for w in randread mmap-randread; do
 		n=$(rows cost.csv "\$2 == \"$t\" && \$3 == \"$w\" && \$6 > 0")
-		[ "$n" = 1 ] && ok "cost: $t $w measured" || fail "cost: $t $w: $n rows with throughput > 0"
+		[ "$n" = 1 ] && ok "cost: $t $w measured" || fail_later "cost: $t $w: $n rows with throughput > 0"
 	done
 done
 for t in dax-lat dax-stat dax-top bpftrace; do
 	f=$res/progs.$t.1.json
 	n=$(jq '[.[] | select(.run_cnt > 0 and .run_time_ns > 0)] | length' "$f" 2>/dev/null || echo 0)
-	[ "$n" -gt 0 ] && ok "per-event: $t, $n programs ran" || fail "per-event: no program of $t ran ($f)"
+	[ "$n" -gt 0 ] && ok "per-event: $t, $n programs ran" || fail_later "per-event: no program of $t ran ($f)"
 done
 for t in dax-lat dax-top dax-stat bpftrace bcc-funclatency; do
 	n=$(rows startup.csv "\$2 == \"$t\" && \$3 > 0 && \$4 > 0")
-	[ "$n" = 1 ] && ok "start-up: $t measured" || fail "start-up: $t: $n rows"
+	[ "$n" = 1 ] && ok "start-up: $t measured" || fail_later "start-up: $t: $n rows"
 done
 n=$(rows cliff.csv '$5 > 0 && $6 > 0')
-[ "$n" = 4 ] && ok "cliff: 4 runs with throughput and SETUPMAPPING" || fail "cliff: $n of 4 runs complete"
+[ "$n" = 4 ] && ok "cliff: 4 runs with throughput and SETUPMAPPING" || fail_later "cliff: $n of 4 runs complete"
 n=$(rows cliff.csv '$3 == 8 && $7 > 0')
 [ "$n" -ge 1 ] && ok "cliff: faults waited on the window of 1/4 the working set" ||
-	fail "cliff: no fault waited on a window of 1/4 the working set"
+	fail_later "cliff: no fault waited on a window of 1/4 the working set"
 
 for png in cost cliff; do
 	head -c 8 "$out/$png.png" 2>/dev/null | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' &&
-		ok "$png.png is a PNG" || fail "$png.png missing or not a PNG"
+		ok "$png.png is a PNG" || fail_later "$png.png missing or not a PNG"
 done
 md=$out/benchmarks.md
 for h in "What watching the pool costs" "What each event costs the kernel" \
 	 "Start-up and memory" "The window-size cliff" "What this does not show"; do
-	grep -q "^## $h" "$md" && ok "report: $h" || fail "report has no section '$h'"
+	grep -q "^## $h" "$md" && ok "report: $h" || fail_later "report has no section '$h'"
 done
 # the report's first cell for dax-lat (mmap-randread) is dax-lat's throughput over
 # the no-tracer run's, from the CSV
 want=$(awk -F, '$3 == "mmap-randread" { kib[$2] = $6 } END { printf "%.2f", kib["dax-lat"] / kib["none"] }' "$res/cost.csv")
 cell=$(grep -m1 '^| dax-lat |' "$md" | awk -F'|' '{print $3}' | tr -d ' ' | sed 's/(.*//')
 [ "$want" = "$cell" ] && ok "report: dax-lat mmap-randread ratio $cell is the CSV's" ||
-	fail "report: dax-lat mmap-randread ratio '$cell', the CSV gives $want"
-[ $bad = 0 ]
+	fail_later "report: dax-lat mmap-randread ratio '$cell', the CSV gives $want"
+check_failed_later

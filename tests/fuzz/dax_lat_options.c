@@ -6,9 +6,9 @@
 
 static bool settings_ok(void)
 {
-	return env.interval > 0 && (env.count == -1 || env.count > 0) &&
+	return env.o.interval > 0 && (env.o.count == -1 || env.o.count > 0) &&
 	       !(env.per_process && env.per_inode) && env.filter.tgid >= 0 &&
-	       env.max_entries <= DAX_MAX_ENTRIES_LIMIT;
+	       env.o.max_entries <= DAX_MAX_ENTRIES_LIMIT;
 }
 
 #include "options.h"

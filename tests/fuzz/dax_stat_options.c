@@ -11,7 +11,7 @@ static bool settings_ok(void)
 	if (env.json)
 		return false;
 #endif
-	return env.interval > 0 && (env.count == -1 || env.count > 0) &&
+	return env.o.interval > 0 && (env.o.count == -1 || env.o.count > 0) &&
 	       !(env.json && env.prometheus);
 }
 

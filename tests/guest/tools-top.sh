@@ -8,8 +8,8 @@
 # dax-top shows it waiting, for longer each interval, and puts the wait
 # on the mmap reader's row once it ends.
 . "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/daxfs.sh"
 top=$build/tools/dax-top
-daxfsd=$build/tools/daxfsd
 [ -x "$top" ] || fail "$top not built"
 [ -x "$daxfsd" ] || fail "$daxfsd not built"
 command -v jq > /dev/null || fail "jq missing"
@@ -28,19 +28,15 @@ cleanup() {
 		kill "$p" 2> /dev/null
 	done
 	# SIGTERM: daxfsd lets held replies go and unmounts lazily
-	[ -n "${server:-}" ] && kill "$server" 2> /dev/null
+	[ -n "${daxfs_pid:-}" ] && kill "$daxfs_pid" 2> /dev/null
 	wait
 	rmdir "$cg" 2> /dev/null
 }
 declare -A top_pid copy_pid
 trap cleanup EXIT
 
-mkfifo "$out/ready"
-"$daxfsd" --ready-fd 3 --dax-dev /dev/pmem0 "$src" "$mnt" \
-	3> "$out/ready" 2> "$out/daxfsd.err" &
-server=$!
-read -r line < "$out/ready"
-expect_eq "daxfsd ready on $mnt" ready "$line"
+start_daxfsd "$src" "$mnt" --dax-dev /dev/pmem0 || fail "mount: $(cat "$daxfs_err")"
+echo "ok: daxfsd ready on $mnt"
 dev=$(mountpoint -d "$mnt")
 
 # A reader that does nothing until released, so its pid is known first.
@@ -184,7 +180,7 @@ mapper=$!
 top_pid[wait]=$!
 exec {wfd}< "$out/wait.fifo"
 IFS= read -r line <&$wfd || fail "dax-top printed nothing: $(cat "$out/wait.err")"
-kill -USR2 $server
+kill -USR2 "$daxfs_pid"
 echo go > "$out/map.go"
 waiting=() longest=()
 # at most 120 intervals, and only while the mmap reader runs
@@ -205,7 +201,7 @@ echo "ok: the longest current wait grew: ${longest[*]} ms"
 cat <&$wfd >> "$out/wait.out" &
 copy_pid[wait]=$!
 exec {wfd}<&-
-kill -USR2 $server
+kill -USR2 "$daxfs_pid"
 wait $mapper
 expect_eq "mmap reader exit status" 0 $?
 stop_top wait
@@ -220,7 +216,6 @@ echo "ok: mmap reader ($mapper) waited $faults times, at most $max ms"
 lines=$("$top" --json 1 2 | wc -l)
 expect_eq "JSON objects from dax-top --json 1 2" 2 "$lines"
 
-umount "$mnt"
-wait $server
-expect_eq "daxfsd exit status after umount" 0 $?
-server=
+stop_daxfsd "$mnt"
+echo "ok: daxfsd exited 0 after umount"
+daxfs_pid=

@@ -4,7 +4,7 @@ set -u
 check=$(dirname "$0")/../../kernel/check-config.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../lib/check.sh"
 
 cat > "$tmp/frag" <<'F'
 # comment lines are ignored

@@ -2,7 +2,7 @@
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${DAXMON_BUILD:-$repo/build}
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../lib/check.sh"
 checkpatch=$build/linux/scripts/checkpatch.pl
 if [ ! -x "$checkpatch" ]; then
 	tmp=$(mktemp -d)

@@ -7,7 +7,7 @@ set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../lib/check.sh"
 
 make -s -C "$repo/tools/daxfsd" O="$tmp" proto-test >"$tmp/build.log" 2>&1 ||
 	fail "expected proto_test to build, saw: $(cat "$tmp/build.log")"
@@ -16,8 +16,7 @@ mkdir "$tmp/run"
 "$tmp/proto_test" "$tmp/run" 2>"$tmp/err" || fail "expected proto_test to pass, saw exit $? ($(cat "$tmp/err"))"
 
 if ! command -v valgrind >/dev/null; then
-	echo "skip: valgrind not installed"
-	exit 0
+	skip "valgrind not installed"
 fi
 rm -rf "$tmp/run" && mkdir "$tmp/run"
 valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=all \

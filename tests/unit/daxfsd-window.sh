@@ -8,7 +8,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 # On disk if possible (O_DIRECT); window_test falls back to buffered.
 tmp=$(mktemp -d /var/tmp/daxfsd-window.XXXXXX 2>/dev/null || mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../lib/check.sh"
 
 make -s -C "$repo/tools/daxfsd" O="$tmp" window-test >"$tmp/build.log" 2>&1 ||
 	fail "expected window_test to build, saw: $(cat "$tmp/build.log")"
@@ -17,8 +17,7 @@ mkdir "$tmp/run"
 "$tmp/window_test" "$tmp/run" || fail "expected window_test to pass, saw exit $?"
 
 if ! command -v valgrind >/dev/null; then
-	echo "skip: valgrind not installed"
-	exit 0
+	skip "valgrind not installed"
 fi
 rm -rf "$tmp/run" && mkdir "$tmp/run"
 valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=all \

@@ -20,11 +20,11 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -s "$tmp/daemon.err" ] && sed 's/^/daxfsd: /' "$tmp/daemon.err" | tail -20; exit 1; }
+. "$(dirname "$0")/../lib/check.sh"
+on_fail() { [ -s "$tmp/daemon.err" ] && sed 's/^/daxfsd: /' "$tmp/daemon.err" | tail -20; }
 
 if [ "$(id -u)" != 0 ] || [ ! -c /dev/fuse ]; then
-	echo "skip: needs root and /dev/fuse"
-	exit 0
+	skip "needs root and /dev/fuse"
 fi
 
 make -s -C "$repo/tools/daxfsd" O="$tmp" >"$tmp/build.log" 2>&1 ||

@@ -4,7 +4,7 @@ set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../lib/check.sh"
 
 cp "$repo/Makefile" "$tmp/"
 chmod -R a+rX "$tmp"

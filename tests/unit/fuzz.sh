@@ -7,7 +7,7 @@ set -u
 build=${DAXMON_BUILD:?}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${DAXMON_FUZZ_SECONDS:-15}
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../lib/check.sh"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 

@@ -8,7 +8,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${DAXMON_BUILD:?}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../lib/check.sh"
 dest=$tmp/root
 prefix=/usr/local
 root=$dest$prefix

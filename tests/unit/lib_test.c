@@ -8,26 +8,7 @@
 #include "json.h"
 #include "mounts.h"
 #include "prom.h"
-
-static int failures;
-
-#define EXPECT_EQ_U64(what, expected, seen)					\
-	do {									\
-		unsigned long long e_ = (expected), s_ = (seen);		\
-		if (e_ != s_) {							\
-			printf("FAIL: %s: expected %llu, saw %llu\n", what, e_, s_); \
-			failures++;						\
-		}								\
-	} while (0)
-
-#define EXPECT_NEAR(what, expected, seen)					\
-	do {									\
-		double e_ = (expected), s_ = (seen);				\
-		if (e_ - s_ > 1e-9 || s_ - e_ > 1e-9) {				\
-			printf("FAIL: %s: expected %.9g, saw %.9g\n", what, e_, s_); \
-			failures++;						\
-		}								\
-	} while (0)
+#include "check.h"
 
 /* Run fn(out) into a memory buffer and compare with the expected text. */
 static void expect_output(const char *what, const char *expected,
@@ -40,30 +21,30 @@ static void expect_output(const char *what, const char *expected,
 	fn(out);
 	fclose(out);
 	if (strcmp(buf, expected)) {
-		printf("FAIL: %s:\n--- expected\n%s--- saw\n%s---\n", what,
-		       expected, buf);
-		failures++;
+		check_fail(what, "the text after '--- expected'",
+			   "the text after '--- saw'");
+		printf("--- expected\n%s--- saw\n%s---\n", expected, buf);
 	}
 	free(buf);
 }
 
 static void test_slots(void)
 {
-	EXPECT_EQ_U64("log2 slot of 0", 0, hist_slot(0, 0, 32));
-	EXPECT_EQ_U64("log2 slot of 1", 0, hist_slot(1, 0, 32));
-	EXPECT_EQ_U64("log2 slot of 2", 1, hist_slot(2, 0, 32));
-	EXPECT_EQ_U64("log2 slot of 3", 1, hist_slot(3, 0, 32));
-	EXPECT_EQ_U64("log2 slot of 1023", 9, hist_slot(1023, 0, 32));
-	EXPECT_EQ_U64("log2 slot of 1024", 10, hist_slot(1024, 0, 32));
-	EXPECT_EQ_U64("log2 slot clamps", 31, hist_slot(~0ULL, 0, 32));
-	EXPECT_EQ_U64("linear slot of 9 step 5", 1, hist_slot(9, 5, 32));
-	EXPECT_EQ_U64("linear slot clamps", 31, hist_slot(5000, 5, 32));
-	EXPECT_EQ_U64("log2 low 0", 0, hist_low(0, 0));
-	EXPECT_EQ_U64("log2 high 0", 1, hist_high(0, 0));
-	EXPECT_EQ_U64("log2 low 11", 2048, hist_low(11, 0));
-	EXPECT_EQ_U64("log2 high 11", 4095, hist_high(11, 0));
-	EXPECT_EQ_U64("linear low 3 step 10", 30, hist_low(3, 10));
-	EXPECT_EQ_U64("linear high 3 step 10", 39, hist_high(3, 10));
+	check_u64("log2 slot of 0", 0, hist_slot(0, 0, 32));
+	check_u64("log2 slot of 1", 0, hist_slot(1, 0, 32));
+	check_u64("log2 slot of 2", 1, hist_slot(2, 0, 32));
+	check_u64("log2 slot of 3", 1, hist_slot(3, 0, 32));
+	check_u64("log2 slot of 1023", 9, hist_slot(1023, 0, 32));
+	check_u64("log2 slot of 1024", 10, hist_slot(1024, 0, 32));
+	check_u64("log2 slot clamps", 31, hist_slot(~0ULL, 0, 32));
+	check_u64("linear slot of 9 step 5", 1, hist_slot(9, 5, 32));
+	check_u64("linear slot clamps", 31, hist_slot(5000, 5, 32));
+	check_u64("log2 low 0", 0, hist_low(0, 0));
+	check_u64("log2 high 0", 1, hist_high(0, 0));
+	check_u64("log2 low 11", 2048, hist_low(11, 0));
+	check_u64("log2 high 11", 4095, hist_high(11, 0));
+	check_u64("linear low 3 step 10", 30, hist_low(3, 10));
+	check_u64("linear high 3 step 10", 39, hist_high(3, 10));
 }
 
 static const __u64 sample[8] = { 0, 0, 4, 4, 2, 0, 0, 0 };
@@ -74,14 +55,14 @@ static void test_percentiles(void)
 	struct hist lin = { sample, 8, 10 };
 	struct hist empty = { (const __u64[8]){ 0 }, 8, 0 };
 
-	EXPECT_EQ_U64("count", 10, hist_count(&h));
+	check_u64("count", 10, hist_count(&h));
 	/* rank 5 of 10: bucket 3 [8,15] holds ranks 5..8, 1 of 4 in */
-	EXPECT_NEAR("log2 p50", 8 + 8 * 1.0 / 4, hist_percentile(&h, 0.5));
+	check_near("log2 p50", 8 + 8 * 1.0 / 4, hist_percentile(&h, 0.5));
 	/* rank 9: bucket 4 [16,31], 1 of 2 in */
-	EXPECT_NEAR("log2 p90", 16 + 16 * 1.0 / 2, hist_percentile(&h, 0.9));
-	EXPECT_NEAR("log2 p100", 32, hist_percentile(&h, 1.0));
-	EXPECT_NEAR("linear p50", 30 + 10 * 1.0 / 4, hist_percentile(&lin, 0.5));
-	EXPECT_NEAR("empty p50", 0, hist_percentile(&empty, 0.5));
+	check_near("log2 p90", 16 + 16 * 1.0 / 2, hist_percentile(&h, 0.9));
+	check_near("log2 p100", 32, hist_percentile(&h, 1.0));
+	check_near("linear p50", 30 + 10 * 1.0 / 4, hist_percentile(&lin, 0.5));
+	check_near("empty p50", 0, hist_percentile(&empty, 0.5));
 }
 
 static void print_sample(FILE *out)
@@ -150,6 +131,7 @@ static void write_mount(FILE *out)
 
 int main(void)
 {
+	check_keep_going();
 	test_slots();
 	test_percentiles();
 	expect_output("hist_print",
@@ -181,6 +163,6 @@ int main(void)
 		"daxmon_wait_seconds_count{mount=\"/m\"} 11\n",
 		write_prom);
 	expect_output("mountinfo", "1 /tmp/a dir\\x\\9\n0\n", write_mount);
-	printf("%s\n", failures ? "lib_test: FAILED" : "lib_test: all checks passed");
-	return failures != 0;
+	printf("%s\n", check_failures ? "lib_test: FAILED" : "lib_test: all checks passed");
+	return check_failures != 0;
 }

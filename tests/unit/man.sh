@@ -3,7 +3,7 @@
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${DAXMON_BUILD:?}
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../lib/check.sh"
 for t in dax-stat dax-lat dax-top; do
 	page=$repo/docs/man/$t.8
 	[ -f "$page" ] || fail "no man page for $t"

@@ -29,15 +29,23 @@ int main(int argc, char **argv)
 	snap.n = 1;
 	m->dev = major << 20 | minor;
 	/* A busy window of 16 ranges: all numbers distinct and non-zero. */
-	m->s = (struct dax_stat){
-		.setups = 1000, .upgrades = 40, .setup_errors = 2,
-		.removals = { 600, 350, 30 }, .remove_errors = 1,
-		.reclaims = { 300, 60 }, .reclaimed = { 600, 350 },
-		.reclaim_errors = { 3, 5 },
-		.fault_waits = 120, .fault_waits_done = 119,
-		.fault_wait_ns = 9000000000ULL,
-		.alloc_waits = 80, .alloc_waits_done = 78,
-		.alloc_wait_ns = 4000000000ULL,
+	m->s = (struct dax_stat){ .c = {
+		[STAT_SETUPS] = 1000, [STAT_UPGRADES] = 40,
+		[STAT_SETUP_ERRORS] = 2,
+		[STAT_REMOVALS + DAX_REASON_INLINE] = 600,
+		[STAT_REMOVALS + DAX_REASON_BACKGROUND] = 350,
+		[STAT_REMOVALS + DAX_REASON_EVICT] = 30,
+		[STAT_REMOVE_ERRORS] = 1,
+		[STAT_RECLAIMS + DAX_MODE_INLINE] = 300,
+		[STAT_RECLAIMS + DAX_MODE_BACKGROUND] = 60,
+		[STAT_RECLAIMED + DAX_MODE_INLINE] = 600,
+		[STAT_RECLAIMED + DAX_MODE_BACKGROUND] = 350,
+		[STAT_RECLAIM_ERRORS + DAX_MODE_INLINE] = 3,
+		[STAT_RECLAIM_ERRORS + DAX_MODE_BACKGROUND] = 5,
+		[STAT_FAULT_WAITS] = 120, [STAT_FAULT_WAITS_DONE] = 119,
+		[STAT_FAULT_WAIT_NS] = 9000000000ULL,
+		[STAT_ALLOC_WAITS] = 80, [STAT_ALLOC_WAITS_DONE] = 78,
+		[STAT_ALLOC_WAIT_NS] = 4000000000ULL, },
 		.pool = { .ts = 1, .nr_free = 1, .nr_busy = 14, .nr_ranges = 16 },
 	};
 	/* Samples from 2 us to 500 ms, so that every family has buckets. */

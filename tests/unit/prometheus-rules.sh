@@ -14,7 +14,7 @@ rules_test=$repo/docs/prometheus/daxmon.rules.test.yml
 dashboard=$repo/docs/grafana/daxmon.json
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../lib/check.sh"
 
 command -v promtool > /dev/null || fail "no promtool (package prometheus, see packages.txt)"
 

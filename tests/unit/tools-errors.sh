@@ -3,7 +3,7 @@
 # line that names the fix, and never crashes.
 set -u
 build=${DAXMON_BUILD:?}
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../lib/check.sh"
 
 expect_error() {	# what expected-status expected-text command...
 	local what=$1 status=$2 text=$3 out rc
@@ -35,3 +35,47 @@ expect_error "dax-lat with no table" 2 "invalid --max-entries '0': from 1 to 655
 	"$build/tools/dax-lat" --max-entries 0
 expect_error "dax-top with a huge table" 2 "invalid --max-entries '99999999': from 1 to 65536" \
 	"$build/tools/dax-top" --max-entries 99999999
+
+# Bad numbers and addresses are refused while parsing: exit 2 and one
+# line naming the value (then argp's "Try --help" hint), before anything
+# is loaded.  Run without privileges, so that a value the parser let
+# through would end in the preflight's "needs CAP_BPF" (exit 1) instead.
+expect_refused() {	# tool expected-text args...
+	local t=$1 text=$2 out rc
+	shift 2
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$build/tools/$t" "$@" 2>&1 < /dev/null)
+	rc=$?
+	[ $rc = 2 ] || fail "$t $*: expected exit 2 while parsing, saw $rc: $out"
+	[ "$(head -1 <<<"$out")" = "$t: $text" ] ||
+		fail "$t $*: expected the first line '$t: $text', saw: $out"
+	[ "$(sed 1d <<<"$out")" = "Try \`$t --help' or \`$t --usage' for more information." ] ||
+		fail "$t $*: expected one line and argp's hint, saw: $out"
+	echo "ok: $t $* refused: $text"
+}
+
+listen_hint="want [ADDR:]PORT, e.g. 9465 or 0.0.0.0:9465"
+expect_refused dax-stat "bad --listen '999.1.1.1:80': $listen_hint" --listen 999.1.1.1:80
+expect_refused dax-stat "bad --listen '127.0.0.1:0': $listen_hint" --listen 127.0.0.1:0
+expect_refused dax-stat "bad --listen '65536': $listen_hint" --listen 65536
+expect_refused dax-stat "bad --listen '-9465': $listen_hint" --listen -9465
+expect_refused dax-stat "bad --listen 'localhost:94x': $listen_hint" --listen localhost:94x
+expect_refused dax-lat "invalid --linear step '-1': a positive number" --linear -1
+expect_refused dax-lat "invalid --linear step '99999999999999999999': a positive number" \
+	--linear 99999999999999999999
+expect_refused dax-lat "invalid --linear step '0': a positive number" --linear 0
+expect_refused dax-lat "invalid PID ' 12'" -p ' 12'
+expect_refused dax-top "invalid PID '+12'" -p +12
+expect_refused dax-top "invalid ROWS '5x': a positive number" -r 5x
+expect_refused dax-top "invalid ROWS '-5': a positive number" -r -5
+expect_refused dax-top "invalid --max-entries '+5': from 1 to 65536" --max-entries +5
+expect_refused dax-stat "invalid interval '-1': a positive number" -- -1
+expect_refused dax-stat "invalid interval '2147483648': a positive number" 2147483648
+expect_refused dax-lat "invalid count '99999999999999999999': a positive number" 1 99999999999999999999
+expect_refused dax-top "invalid count '0': a positive number" 1 0
+
+# Every tool has the same hidden -h.
+for t in dax-stat dax-lat dax-top; do
+	"$build/tools/$t" -h 2>&1 | grep -q "^Usage: $t " || fail "$t -h prints no usage"
+done
+echo "ok: -h prints the usage of every tool"

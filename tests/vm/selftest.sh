@@ -7,21 +7,22 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${DAXMON_BUILD:-$repo/build}
 fx=$repo/tests/vm/fixtures
 out=$build/test-out/vm-selftest
-fail() { echo "FAIL: $*"; exit 1; }
+. "$repo/tests/lib/check.sh"
 verdict() { awk -F'\t' -v n="$2" '$1 == n { print $2 }' "$out/$1/results.tsv" 2>/dev/null; }
 
 rm -rf "$out"
 if "$repo/tests/vm/run-guest" -t 300 "$build/bzImage" "$out/mixed" \
-	"$fx/pass.sh" "$fx/fail.sh" "$fx/warn.sh" "$fx/after.sh"; then
+	"$fx/pass.sh" "$fx/fail.sh" "$fx/skip.sh" "$fx/warn.sh" "$fx/after.sh"; then
 	fail "run-guest succeeded although the guest logged a kernel warning"
 fi
 [ "$(verdict mixed pass)" = PASS ] || fail "pass.sh: expected PASS, saw '$(verdict mixed pass)'"
 [ "$(verdict mixed fail)" = FAIL ] || fail "fail.sh: expected FAIL, saw '$(verdict mixed fail)'"
+[ "$(verdict mixed skip)" = SKIP ] || fail "skip.sh: expected SKIP for exit 4, saw '$(verdict mixed skip)'"
 [ "$(verdict mixed warn)" = FAIL ] || fail "warn.sh: expected FAIL for the kernel warning, saw '$(verdict mixed warn)'"
 [ "$(verdict mixed after)" = PASS ] || fail "after.sh: expected PASS, saw '$(verdict mixed after)'"
 grep -q 'this test fails' "$out/mixed/fail.log" || fail "fail.sh's output not kept"
 grep -q 'kernel trouble while warn ran' "$out/mixed/warn.log" || fail "warn.log does not say why"
-echo "ok: verdicts pass/fail/warn/after = PASS/FAIL/FAIL/PASS"
+echo "ok: verdicts pass/fail/skip/warn/after = PASS/FAIL/SKIP/FAIL/PASS"
 
 # two guests side by side (tests/run --boots): every script runs in
 # exactly one of them, with its own verdict

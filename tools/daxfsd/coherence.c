@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Window/file coherence rules; see coherence.h. */
 #include "coherence.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * File operations that keep the DAX window coherent with the file.
  * daxfsd's window is a copy (a real VMM maps the host page cache), so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* SETUPMAPPING / REMOVEMAPPING requests -> window table. */
 #include "dax.h"
 
@@ -19,23 +20,23 @@ void dax_setupmapping(struct req *r)
 	int fd;
 
 	if (!r->srv->win) {
-		reply_err(r, ENOSYS);
+		reply_err(r, -ENOSYS);
 		return;
 	}
 	/* in->fh is -1: a mapping belongs to the inode, not to an open
 	 * file, so the window keeps an fd of its own. */
 	ino = inode_get(&r->srv->inodes, r->in->nodeid);
 	if (!ino) {
-		reply_err(r, ESTALE);
+		reply_err(r, -ESTALE);
 		return;
 	}
 	fd = inode_reopen(ino, writable ? O_RDWR : O_RDONLY);
 	inode_put(&r->srv->inodes, ino);
 	if (fd < 0) {
-		reply_err(r, -fd);
+		reply_err(r, fd);
 		return;
 	}
-	reply_err(r, -window_setup(r->srv->win, in->moffset, r->in->nodeid, fd,
+	reply_err(r, window_setup(r->srv->win, in->moffset, r->in->nodeid, fd,
 				   in->foffset, in->len, writable));
 }
 
@@ -48,12 +49,12 @@ void dax_removemapping(struct req *r)
 	int err = 0;
 
 	if (in->count > (r->arglen - sizeof(*in)) / sizeof(struct fuse_removemapping_one)) {
-		reply_err(r, EINVAL);
+		reply_err(r, -EINVAL);
 		return;
 	}
 	stats_add_removemapping_ranges(in->count);
 	if (!r->srv->win) {
-		reply_err(r, ENOSYS);
+		reply_err(r, -ENOSYS);
 		return;
 	}
 	for (uint32_t i = 0; i < in->count; i++) {
@@ -65,10 +66,10 @@ void dax_removemapping(struct req *r)
 		if (e && !err)
 			err = e;
 	}
-	reply_err(r, -err);
+	reply_err(r, err);
 }
 
 void dax_syncfs(struct req *r)
 {
-	reply_err(r, r->srv->win ? -window_writeback_all(r->srv->win) : 0);
+	reply_err(r, r->srv->win ? window_writeback_all(r->srv->win) : 0);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* The VMM's half of virtio-fs DAX: FUSE_SETUPMAPPING, FUSE_REMOVEMAPPING
  * and FUSE_SYNCFS, on top of window.c. */
 #ifndef DAXFSD_DAX_H

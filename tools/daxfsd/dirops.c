@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Directories: fh points to a struct dirhandle. */
 #include "passthrough.h"
 
@@ -30,7 +31,7 @@ void pt_opendir(struct req *r)
 	d = calloc(1, sizeof(*d));
 	fd = openat(ino->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (!d || fd < 0) {
-		reply_err(r, !d ? ENOMEM : errno);
+		reply_err(r, !d ? -ENOMEM : -errno);
 		if (fd >= 0)
 			close(fd);
 		free(d);
@@ -39,7 +40,7 @@ void pt_opendir(struct req *r)
 	}
 	d->dp = fdopendir(fd);
 	if (!d->dp) {
-		reply_err(r, errno);
+		reply_err(r, -errno);
 		close(fd);
 		free(d);
 		pt_put(r, ino);
@@ -79,7 +80,7 @@ void pt_readdir(struct req *r)
 	int err = 0;
 
 	if (!buf) {
-		reply_err(r, ENOMEM);
+		reply_err(r, -ENOMEM);
 		return;
 	}
 	/* The kernel restarts at the offset of the last entry it got. */
@@ -95,7 +96,7 @@ void pt_readdir(struct req *r)
 			errno = 0;
 			d->entry = readdir(d->dp);
 			if (!d->entry) {
-				err = errno;
+				err = -errno;
 				break;
 			}
 		}

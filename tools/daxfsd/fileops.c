@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Open files: fh is the host fd.  Data paths go through coherence.c. */
 #include "passthrough.h"
 
@@ -39,7 +40,7 @@ void pt_open(struct req *r)
 		return;
 	fd = inode_reopen(ino, host_flags(in->flags));
 	if (fd < 0) {
-		reply_err(r, -fd);
+		reply_err(r, fd);
 	} else {
 		memset(&out, 0, sizeof(out));
 		out.fh = (uint64_t)fd;
@@ -51,17 +52,13 @@ void pt_open(struct req *r)
 void pt_create(struct req *r)
 {
 	const struct fuse_create_in *in = r->arg;
-	const char *name = req_string(r, sizeof(*in));
+	const char *name;
 	struct fuse_entry_out e;
 	struct fuse_open_out out;
 	struct inode *parent;
 	int fd, err;
 
-	if (!name) {
-		reply_err(r, EINVAL);
-		return;
-	}
-	parent = pt_node(r);
+	parent = pt_parent(r, sizeof(*in), &name);
 	if (!parent)
 		return;
 	/* O_EXCL still matters here: the name may have appeared in the
@@ -70,7 +67,7 @@ void pt_create(struct req *r)
 	fd = openat(parent->fd, name, host_flags(in->flags) | O_CREAT | (int)(in->flags & O_EXCL),
 		    in->mode);
 	if (fd < 0) {
-		reply_err(r, errno);
+		reply_err(r, -errno);
 		pt_put(r, parent);
 		return;
 	}
@@ -95,17 +92,17 @@ void pt_read(struct req *r)
 	ssize_t n;
 
 	if (in->offset > INT64_MAX) {
-		reply_err(r, EINVAL);
+		reply_err(r, -EINVAL);
 		return;
 	}
 	buf = malloc(size ? size : 1);
 	if (!buf) {
-		reply_err(r, ENOMEM);
+		reply_err(r, -ENOMEM);
 		return;
 	}
 	n = coh_pread(r->srv->win, r->in->nodeid, (int)in->fh, buf, size, (off_t)in->offset);
 	if (n < 0)
-		reply_err(r, (int)-n);
+		reply_err(r, (int)n);
 	else
 		reply_buf(r, buf, (size_t)n);
 	free(buf);
@@ -119,12 +116,12 @@ void pt_write(struct req *r)
 	ssize_t n;
 
 	if (in->size > r->arglen - sizeof(*in) || in->offset > INT64_MAX) {
-		reply_err(r, EINVAL);
+		reply_err(r, -EINVAL);
 		return;
 	}
 	n = coh_pwrite(r->srv->win, r->in->nodeid, (int)in->fh, data, in->size, (off_t)in->offset);
 	if (n < 0) {
-		reply_err(r, (int)-n);
+		reply_err(r, (int)n);
 		return;
 	}
 	memset(&out, 0, sizeof(out));
@@ -135,18 +132,18 @@ void pt_write(struct req *r)
 /* close(2) of one of the guest's fds: make the file current. */
 void pt_flush(struct req *r)
 {
-	reply_err(r, -coh_sync(r->srv->win, r->in->nodeid));
+	reply_err(r, coh_sync(r->srv->win, r->in->nodeid));
 }
 
 void pt_fsync(struct req *r)
 {
 	const struct fuse_fsync_in *in = r->arg;
-	int err = -coh_sync(r->srv->win, r->in->nodeid);
+	int err = coh_sync(r->srv->win, r->in->nodeid);
 
 	if (!err) {
 		int rc = (in->fsync_flags & FUSE_FSYNC_FDATASYNC) ? fdatasync((int)in->fh)
 								  : fsync((int)in->fh);
-		err = rc == 0 ? 0 : errno;
+		err = rc == 0 ? 0 : -errno;
 	}
 	reply_err(r, err);
 }
@@ -154,7 +151,7 @@ void pt_fsync(struct req *r)
 void pt_release(struct req *r)
 {
 	const struct fuse_release_in *in = r->arg;
-	int err = -coh_sync(r->srv->win, r->in->nodeid);
+	int err = coh_sync(r->srv->win, r->in->nodeid);
 
 	close((int)in->fh);
 	reply_err(r, err);
@@ -165,9 +162,9 @@ void pt_fallocate(struct req *r)
 	const struct fuse_fallocate_in *in = r->arg;
 
 	if (in->offset > INT64_MAX || in->length > INT64_MAX) {
-		reply_err(r, EINVAL);
+		reply_err(r, -EINVAL);
 		return;
 	}
-	reply_err(r, -coh_fallocate(r->srv->win, r->in->nodeid, (int)in->fh, (int)in->mode,
+	reply_err(r, coh_fallocate(r->srv->win, r->in->nodeid, (int)in->fh, (int)in->mode,
 				    (off_t)in->offset, (off_t)in->length));
 }

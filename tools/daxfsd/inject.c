@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Delays and the REMOVEMAPPING stall. */
 #include "inject.h"
 

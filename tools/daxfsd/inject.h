@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Fault injection for tests: a fixed delay before the reply of chosen
  * opcodes (--delay), and holding REMOVEMAPPING replies while "stalled"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Inode table: two hash chains (by nodeid, by dev+ino), one mutex. */
 #include "inode.h"
 

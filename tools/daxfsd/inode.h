@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The inode table: FUSE nodeids -> files of the source directory.
  * Each inode holds an O_PATH fd (so renames in the source keep working)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * daxfsd: a FUSE server that passes a host directory through and plays
  * the VMM's part of virtio-fs DAX, with a pmem device as the DAX window.
@@ -150,6 +151,13 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/*
+ * getopt_long, not argp as the tools use: daxfsd is invoked like a mount
+ * helper ("+": options stop at SOURCE_DIR, -o passes mount options on)
+ * and its contract, which tests/unit/daxfsd.sh and the guest tests
+ * hold it to, is one line "daxfsd: unknown option '...' (see daxfsd
+ * --help)" and exit 2; argp would add its own wording and a second line.
+ */
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	char msg[256];

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Mounting the FUSE file system with the options the kernel wants. */
 #include "mount.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* mount(2) of the /dev/fuse connection, and the lazy unmount. */
 #ifndef DAXFSD_MOUNT_H
 #define DAXFSD_MOUNT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Opcode names, kept apart so stats, --delay and -v agree on spelling. */
 #include "opcode.h"
 

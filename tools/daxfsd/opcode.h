@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Names of FUSE opcodes, as used in the stats JSON and by --delay. */
 #ifndef DAXFSD_OPCODE_H
 #define DAXFSD_OPCODE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Opcode -> handler, with the size of each opcode's in-struct.  Opcodes
  * not listed get ENOSYS (GETXATTR and friends, LSEEK, READDIRPLUS...). */
 #include "proto.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Name and attribute operations of the passthrough. */
 #include "passthrough.h"
 
@@ -43,9 +44,18 @@ static void reply_attr(struct req *r, const struct stat *st)
 	reply_buf(r, &out, sizeof(out));
 }
 
+/* GETATTR and SETATTR: st, or the error that stopped them. */
+static void reply_attr_or_err(struct req *r, int err, const struct stat *st)
+{
+	if (err)
+		reply_err(r, err);
+	else
+		reply_attr(r, st);
+}
+
 static int stat_inode(const struct inode *ino, struct stat *st)
 {
-	return fstatat(ino->fd, "", st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno;
+	return fstatat(ino->fd, "", st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0 ? 0 : -errno;
 }
 
 struct inode *pt_node(struct req *r)
@@ -53,13 +63,23 @@ struct inode *pt_node(struct req *r)
 	struct inode *ino = inode_get(&r->srv->inodes, r->in->nodeid);
 
 	if (!ino)
-		reply_err(r, ESTALE);
+		reply_err(r, -ESTALE);
 	return ino;
 }
 
 void pt_put(struct req *r, struct inode *ino)
 {
 	inode_put(&r->srv->inodes, ino);
+}
+
+struct inode *pt_parent(struct req *r, size_t off, const char **name)
+{
+	*name = req_string(r, off);
+	if (!*name) {
+		reply_err(r, -EINVAL);
+		return NULL;
+	}
+	return pt_node(r);
 }
 
 int pt_lookup_entry(struct req *r, struct inode *parent, const char *name,
@@ -71,15 +91,15 @@ int pt_lookup_entry(struct req *r, struct inode *parent, const char *name,
 
 	fd = openat(parent->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return errno;
+		return -errno;
 	if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0) {
-		err = errno;
+		err = -errno;
 		close(fd);
 		return err;
 	}
 	ino = inode_add_lookup(&r->srv->inodes, fd, &st);
 	if (!ino)
-		return ENOMEM;
+		return -ENOMEM;
 	memset(e, 0, sizeof(*e));
 	e->nodeid = ino->nodeid;
 	e->entry_valid = PT_TIMEOUT;
@@ -116,16 +136,12 @@ static void reply_new_entry(struct req *r, struct inode *parent, const char *nam
 
 void pt_lookup(struct req *r)
 {
-	const char *name = req_string(r, 0);
+	const char *name;
 	struct fuse_entry_out e;
 	struct inode *parent;
 	int err;
 
-	if (!name) {
-		reply_err(r, EINVAL);
-		return;
-	}
-	parent = pt_node(r);
+	parent = pt_parent(r, 0, &name);
 	if (!parent)
 		return;
 	err = pt_lookup_entry(r, parent, name, &e);
@@ -168,13 +184,10 @@ void pt_getattr(struct req *r)
 	if (!ino)
 		return;
 	if (in->getattr_flags & FUSE_GETATTR_FH)
-		err = fstat((int)in->fh, &st) == 0 ? 0 : errno;
+		err = fstat((int)in->fh, &st) == 0 ? 0 : -errno;
 	else
 		err = stat_inode(ino, &st);
-	if (err)
-		reply_err(r, err);
-	else
-		reply_attr(r, &st);
+	reply_attr_or_err(r, err, &st);
 	pt_put(r, ino);
 }
 
@@ -185,10 +198,10 @@ static int set_mode(const struct fuse_setattr_in *in, const struct inode *ino)
 	char path[64];
 
 	if (in->valid & FATTR_FH)
-		return fchmod((int)in->fh, in->mode) == 0 ? 0 : errno;
+		return fchmod((int)in->fh, in->mode) == 0 ? 0 : -errno;
 	/* chmod does not work on an O_PATH fd; its /proc link does. */
 	inode_proc_path(ino, path, sizeof(path));
-	return chmod(path, in->mode) == 0 ? 0 : errno;
+	return chmod(path, in->mode) == 0 ? 0 : -errno;
 }
 
 static int set_owner(const struct fuse_setattr_in *in, const struct inode *ino)
@@ -196,7 +209,7 @@ static int set_owner(const struct fuse_setattr_in *in, const struct inode *ino)
 	uid_t uid = (in->valid & FATTR_UID) ? in->uid : (uid_t)-1;
 	gid_t gid = (in->valid & FATTR_GID) ? in->gid : (gid_t)-1;
 
-	return fchownat(ino->fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno;
+	return fchownat(ino->fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0 ? 0 : -errno;
 }
 
 static int set_size(struct req *r, const struct fuse_setattr_in *in, const struct inode *ino)
@@ -205,13 +218,13 @@ static int set_size(struct req *r, const struct fuse_setattr_in *in, const struc
 	int err;
 
 	if (in->size > INT64_MAX)
-		return EFBIG;
+		return -EFBIG;
 	if (!(in->valid & FATTR_FH)) {
 		fd = inode_reopen(ino, O_WRONLY);
 		if (fd < 0)
-			return -fd;
+			return fd;
 	}
-	err = -coh_truncate(r->srv->win, r->in->nodeid, fd, (off_t)in->size);
+	err = coh_truncate(r->srv->win, r->in->nodeid, fd, (off_t)in->size);
 	if (!(in->valid & FATTR_FH))
 		close(fd);
 	return err;
@@ -239,9 +252,9 @@ static int set_times(const struct fuse_setattr_in *in, const struct inode *ino)
 	ts[0] = time_of(in->valid, FATTR_ATIME, FATTR_ATIME_NOW, in->atime, in->atimensec);
 	ts[1] = time_of(in->valid, FATTR_MTIME, FATTR_MTIME_NOW, in->mtime, in->mtimensec);
 	if (in->valid & FATTR_FH)
-		return futimens((int)in->fh, ts) == 0 ? 0 : errno;
+		return futimens((int)in->fh, ts) == 0 ? 0 : -errno;
 	inode_proc_path(ino, path, sizeof(path));
-	return utimensat(AT_FDCWD, path, ts, 0) == 0 ? 0 : errno;
+	return utimensat(AT_FDCWD, path, ts, 0) == 0 ? 0 : -errno;
 }
 
 void pt_setattr(struct req *r)
@@ -263,68 +276,55 @@ void pt_setattr(struct req *r)
 		err = set_times(in, ino);
 	if (!err)
 		err = stat_inode(ino, &st);
-	if (err)
-		reply_err(r, err);
-	else
-		reply_attr(r, &st);
+	reply_attr_or_err(r, err, &st);
 	pt_put(r, ino);
 }
 
 /* ---- creating and removing names ---- */
 
-void pt_mknod(struct req *r)
+/* MKNOD and MKDIR: make the name in the request's directory, reply
+ * with its entry. */
+static void make_name(struct req *r, size_t off, mode_t mode, dev_t rdev,
+		      bool dir)
 {
-	const struct fuse_mknod_in *in = r->arg;
-	const char *name = req_string(r, sizeof(*in));
-	struct inode *parent;
+	const char *name;
+	struct inode *parent = pt_parent(r, off, &name);
+	int rc;
 
-	if (!name) {
-		reply_err(r, EINVAL);
-		return;
-	}
-	parent = pt_node(r);
 	if (!parent)
 		return;
-	if (mknodat(parent->fd, name, in->mode, in->rdev) != 0)
-		reply_err(r, errno);
+	rc = dir ? mkdirat(parent->fd, name, mode) :
+		   mknodat(parent->fd, name, mode, rdev);
+	if (rc != 0)
+		reply_err(r, -errno);
 	else
 		reply_new_entry(r, parent, name);
 	pt_put(r, parent);
+}
+
+void pt_mknod(struct req *r)
+{
+	const struct fuse_mknod_in *in = r->arg;
+
+	make_name(r, sizeof(*in), in->mode, in->rdev, false);
 }
 
 void pt_mkdir(struct req *r)
 {
 	const struct fuse_mkdir_in *in = r->arg;
-	const char *name = req_string(r, sizeof(*in));
-	struct inode *parent;
 
-	if (!name) {
-		reply_err(r, EINVAL);
-		return;
-	}
-	parent = pt_node(r);
-	if (!parent)
-		return;
-	if (mkdirat(parent->fd, name, in->mode) != 0)
-		reply_err(r, errno);
-	else
-		reply_new_entry(r, parent, name);
-	pt_put(r, parent);
+	make_name(r, sizeof(*in), in->mode, 0, true);
 }
 
 static void remove_name(struct req *r, int flags)
 {
-	const char *name = req_string(r, 0);
+	const char *name;
 	struct inode *parent;
 
-	if (!name) {
-		reply_err(r, EINVAL);
-		return;
-	}
-	parent = pt_node(r);
+	parent = pt_parent(r, 0, &name);
 	if (!parent)
 		return;
-	reply_err(r, unlinkat(parent->fd, name, flags) == 0 ? 0 : errno);
+	reply_err(r, unlinkat(parent->fd, name, flags) == 0 ? 0 : -errno);
 	pt_put(r, parent);
 }
 
@@ -346,7 +346,7 @@ static void rename_names(struct req *r, uint64_t newdir, size_t off, unsigned fl
 	struct inode *from, *to;
 
 	if (!newname) {
-		reply_err(r, EINVAL);
+		reply_err(r, -EINVAL);
 		return;
 	}
 	from = pt_node(r);
@@ -354,9 +354,9 @@ static void rename_names(struct req *r, uint64_t newdir, size_t off, unsigned fl
 		return;
 	to = inode_get(&r->srv->inodes, newdir);
 	if (!to)
-		reply_err(r, ESTALE);
+		reply_err(r, -ESTALE);
 	else if (renameat2(from->fd, oldname, to->fd, newname, flags) != 0)
-		reply_err(r, errno);
+		reply_err(r, -errno);
 	else
 		reply_err(r, 0);
 	inode_put(&r->srv->inodes, to);
@@ -386,7 +386,7 @@ void pt_statfs(struct req *r)
 	if (!ino)
 		return;
 	if (fstatvfs(ino->fd, &sv) != 0) {
-		reply_err(r, errno);
+		reply_err(r, -errno);
 	} else {
 		memset(&out, 0, sizeof(out));
 		out.st.blocks = sv.f_blocks;

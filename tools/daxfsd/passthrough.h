@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Passthrough of the source directory: name and attribute operations
  * (passthrough.c), open files (fileops.c), directories (dirops.c).
@@ -8,6 +9,7 @@
 #define DAXFSD_PASSTHROUGH_H
 
 #include <linux/fuse.h>
+#include <stddef.h>
 #include <sys/stat.h>
 
 struct req;
@@ -17,7 +19,7 @@ struct inode;
 #define PT_TIMEOUT 1
 
 /* Looks name up in parent, fills e and counts a kernel lookup.
- * Returns 0 or a positive errno. */
+ * Returns 0 or a negative errno. */
 int pt_lookup_entry(struct req *r, struct inode *parent, const char *name,
 		    struct fuse_entry_out *e);
 
@@ -27,6 +29,13 @@ void pt_chown_to_caller(const struct req *r, int dirfd, const char *name);
 /* The request's inode, or NULL after replying ESTALE. */
 struct inode *pt_node(struct req *r);
 void pt_put(struct req *r, struct inode *ino);
+
+/*
+ * For a request about a name in a directory: the directory (the
+ * request's inode) and *name, the string at off of its argument; NULL
+ * after replying EINVAL (no name) or ESTALE.  pt_put() the directory.
+ */
+struct inode *pt_parent(struct req *r, size_t off, const char **name);
 
 void pt_lookup(struct req *r);
 void pt_forget(struct req *r);

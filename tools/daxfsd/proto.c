@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Reading, checking, dispatching and answering /dev/fuse requests. */
 #include "proto.h"
 
@@ -114,7 +115,7 @@ static void send_reply(struct req *r, int err, const struct iovec *payload, int 
 
 void reply_err(struct req *r, int err)
 {
-	send_reply(r, err, NULL, 0);
+	send_reply(r, -err, NULL, 0);
 }
 
 void reply_buf(struct req *r, const void *data, size_t len)
@@ -164,7 +165,7 @@ void proto_handle(struct server *srv, void *buf, size_t len)
 	extlen = (size_t)r.in->total_extlen * 8;
 	if (r.in->len != len || extlen > len - sizeof(*r.in)) {
 		if (!op || !op->no_reply)
-			reply_err(&r, EINVAL);
+			reply_err(&r, -EINVAL);
 		return;
 	}
 	r.arg = (const char *)buf + sizeof(*r.in);
@@ -172,17 +173,17 @@ void proto_handle(struct server *srv, void *buf, size_t len)
 	 * never ask for them, but keep them out of the names. */
 	r.arglen = len - sizeof(*r.in) - extlen;
 	if (!op) {
-		reply_err(&r, ENOSYS);
+		reply_err(&r, -ENOSYS);
 		return;
 	}
 	if (r.arglen < op->in_size) {
 		if (!op->no_reply)
-			reply_err(&r, EINVAL);
+			reply_err(&r, -EINVAL);
 		return;
 	}
 	op->fn(&r);
 	if (!r.replied && !op->no_reply) {
 		fprintf(stderr, "daxfsd: bug: %s got no reply\n", name_of(r.in->opcode));
-		reply_err(&r, EIO);
+		reply_err(&r, -EIO);
 	}
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The /dev/fuse wire protocol: reading one request, checking its sizes,
  * dispatching it by opcode and writing the reply.
@@ -33,8 +34,10 @@ long proto_read(int devfd, void *buf, size_t size);
 /* Checks the sizes of the request in buf, counts it, runs its handler. */
 void proto_handle(struct server *srv, void *buf, size_t len);
 
-/* Replies: err is a positive errno, 0 for success.  Every request except
- * FORGET, BATCH_FORGET and INTERRUPT gets exactly one reply. */
+/* Replies: err is 0 for success or a negative errno, as everything in
+ * daxfsd returns them (kernel style); only the reply itself carries the
+ * positive value.  Every request except FORGET, BATCH_FORGET and
+ * INTERRUPT gets exactly one reply. */
 void reply_err(struct req *r, int err);
 void reply_buf(struct req *r, const void *data, size_t len);
 void reply_two(struct req *r, const void *a, size_t alen, const void *b, size_t blen);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Host test of the request path without a kernel: hand-made requests go
  * to proto_handle() and the replies land in a pipe that stands in for
@@ -14,6 +15,7 @@
 #include "server.h"
 #include "stats.h"
 #include "window.h"
+#include "check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,20 +33,6 @@
 static struct server srv;
 static int reply_fd;		/* read end of the pipe */
 static uint64_t next_unique = 1;
-
-static void fail(const char *what, const char *fmt_expected, long long expected, long long seen)
-{
-	printf("FAIL: %s: expected ", what);
-	printf(fmt_expected, expected);
-	printf(", saw %lld\n", seen);
-	exit(1);
-}
-
-static void check(const char *what, long long seen, long long expected)
-{
-	if (seen != expected)
-		fail(what, "%lld", expected, seen);
-}
 
 /* Builds a request of opcode for nodeid with arg (arglen bytes) in a
  * buffer of its own, and hands it to proto_handle(). */
@@ -89,7 +77,7 @@ static int get_reply(void *payload, size_t size, size_t *got)
 		exit(1);
 	}
 	memcpy(&out, buf, sizeof(out));
-	check("reply length field", out.len, n);
+	check_eq("reply length field", n, out.len);
 	if (payload) {
 		size_t plen = (size_t)n - sizeof(out);
 
@@ -117,24 +105,24 @@ static void test_init(bool with_window)
 	size_t got = 0;
 
 	send_req(FUSE_INIT, 0, &in, sizeof(in));
-	check("INIT error", get_reply(&out, sizeof(out), &got), 0);
-	check("INIT reply size", (long long)got, sizeof(out));
-	check("INIT major", out.major, 7);
-	check("INIT minor is ours", out.minor, FUSE_KERNEL_MINOR_VERSION);
-	check("INIT max_write", out.max_write, PROTO_MAX_WRITE);
-	check("INIT max_pages", out.max_pages, 256);
-	check("INIT no writeback cache", !!(out.flags & FUSE_WRITEBACK_CACHE), 0);
-	check("INIT no readdirplus", !!(out.flags & FUSE_DO_READDIRPLUS), 0);
-	check("INIT MAX_PAGES", !!(out.flags & FUSE_MAX_PAGES), 1);
-	check("INIT MAP_ALIGNMENT iff window", !!(out.flags & FUSE_MAP_ALIGNMENT), with_window);
-	check("INIT map_alignment", out.map_alignment, with_window ? 12 : 0);
+	check_eq("INIT error", 0, get_reply(&out, sizeof(out), &got));
+	check_eq("INIT reply size", sizeof(out), (long long)got);
+	check_eq("INIT major", 7, out.major);
+	check_eq("INIT minor is ours", FUSE_KERNEL_MINOR_VERSION, out.minor);
+	check_eq("INIT max_write", PROTO_MAX_WRITE, out.max_write);
+	check_eq("INIT max_pages", 256, out.max_pages);
+	check_eq("INIT no writeback cache", 0, !!(out.flags & FUSE_WRITEBACK_CACHE));
+	check_eq("INIT no readdirplus", 0, !!(out.flags & FUSE_DO_READDIRPLUS));
+	check_eq("INIT MAX_PAGES", 1, !!(out.flags & FUSE_MAX_PAGES));
+	check_eq("INIT MAP_ALIGNMENT iff window", with_window, !!(out.flags & FUSE_MAP_ALIGNMENT));
+	check_eq("INIT map_alignment", with_window ? 12 : 0, out.map_alignment);
 	in.minor = 30;
 	send_req(FUSE_INIT, 0, &in, sizeof(in));
-	check("INIT error", get_reply(&out, sizeof(out), NULL), 0);
-	check("INIT minor follows an older kernel", out.minor, 30);
+	check_eq("INIT error", 0, get_reply(&out, sizeof(out), NULL));
+	check_eq("INIT minor follows an older kernel", 30, out.minor);
 	in.major = 8;
 	send_req(FUSE_INIT, 0, &in, sizeof(in));
-	check("INIT with another major", get_reply(NULL, 0, NULL), -EPROTO);
+	check_eq("INIT with another major", -EPROTO, get_reply(NULL, 0, NULL));
 	printf("ok: INIT %s window\n", with_window ? "with" : "without");
 }
 
@@ -151,29 +139,29 @@ static void test_malformed(void)
 	expect_no_reply("request shorter than its header");
 	in.len = 100;
 	proto_handle(&srv, &in, sizeof(in));
-	check("len field larger than the request", get_reply(NULL, 0, NULL), -EINVAL);
+	check_eq("len field larger than the request", -EINVAL, get_reply(NULL, 0, NULL));
 	send_req(FUSE_SETUPMAPPING, 1, small, sizeof(small));
-	check("SETUPMAPPING shorter than its in-struct", get_reply(NULL, 0, NULL), -EINVAL);
+	check_eq("SETUPMAPPING shorter than its in-struct", -EINVAL, get_reply(NULL, 0, NULL));
 	send_req(FUSE_WRITE, 1, small, sizeof(small));
-	check("WRITE shorter than its in-struct", get_reply(NULL, 0, NULL), -EINVAL);
+	check_eq("WRITE shorter than its in-struct", -EINVAL, get_reply(NULL, 0, NULL));
 	send_req(FUSE_LOOKUP, 1, name, sizeof(name));
-	check("LOOKUP name without NUL", get_reply(NULL, 0, NULL), -EINVAL);
+	check_eq("LOOKUP name without NUL", -EINVAL, get_reply(NULL, 0, NULL));
 	send_req(FUSE_LOOKUP, 1, NULL, 0);
-	check("LOOKUP without a name", get_reply(NULL, 0, NULL), -EINVAL);
+	check_eq("LOOKUP without a name", -EINVAL, get_reply(NULL, 0, NULL));
 	send_req(FUSE_REMOVEMAPPING, 1, &rm, sizeof(rm));
-	check("REMOVEMAPPING count beyond the request", get_reply(NULL, 0, NULL), -EINVAL);
+	check_eq("REMOVEMAPPING count beyond the request", -EINVAL, get_reply(NULL, 0, NULL));
 	send_req(FUSE_FORGET, 2, small, 4);
 	expect_no_reply("short FORGET");
 	send_req(FUSE_GETATTR, 12345, &(struct fuse_getattr_in){ 0 }, sizeof(struct fuse_getattr_in));
-	check("GETATTR of an unknown nodeid", get_reply(NULL, 0, NULL), -ESTALE);
+	check_eq("GETATTR of an unknown nodeid", -ESTALE, get_reply(NULL, 0, NULL));
 	printf("ok: malformed requests get EINVAL (or nothing without a header)\n");
 
 	send_req(63, 1, NULL, 0);
-	check("unknown opcode", get_reply(NULL, 0, NULL), -ENOSYS);
+	check_eq("unknown opcode", -ENOSYS, get_reply(NULL, 0, NULL));
 	send_req(1000, 1, NULL, 0);
-	check("opcode past the table", get_reply(NULL, 0, NULL), -ENOSYS);
+	check_eq("opcode past the table", -ENOSYS, get_reply(NULL, 0, NULL));
 	send_req(FUSE_GETXATTR, 1, small, sizeof(small));
-	check("GETXATTR", get_reply(NULL, 0, NULL), -ENOSYS);
+	check_eq("GETXATTR", -ENOSYS, get_reply(NULL, 0, NULL));
 	send_req(FUSE_INTERRUPT, 1, &(struct fuse_interrupt_in){ 1 }, sizeof(struct fuse_interrupt_in));
 	expect_no_reply("INTERRUPT");
 	printf("ok: unknown opcodes get ENOSYS, INTERRUPT no reply\n");
@@ -185,7 +173,7 @@ static uint64_t lookup(const char *name)
 	struct fuse_entry_out e;
 
 	send_req(FUSE_LOOKUP, 1, name, strlen(name) + 1);
-	check("LOOKUP", get_reply(&e, sizeof(e), NULL), 0);
+	check_eq("LOOKUP", 0, get_reply(&e, sizeof(e), NULL));
 	return e.nodeid;
 }
 
@@ -195,18 +183,23 @@ static void test_lookup_forget(void)
 	struct fuse_forget_in f = { .nlookup = 2 };
 	struct fuse_attr_out a;
 
-	check("second LOOKUP of a name gives the same nodeid", (long long)lookup("data"), (long long)id);
+	check_eq("second LOOKUP of a name gives the same nodeid", (long long)id, (long long)lookup("data"));
 	send_req(FUSE_LOOKUP, 1, "nothing", 8);
-	check("LOOKUP of a missing name", get_reply(NULL, 0, NULL), -ENOENT);
+	check_eq("LOOKUP of a missing name", -ENOENT, get_reply(NULL, 0, NULL));
 	send_req(FUSE_GETATTR, id, &(struct fuse_getattr_in){ 0 }, sizeof(struct fuse_getattr_in));
-	check("GETATTR", get_reply(&a, sizeof(a), NULL), 0);
-	check("GETATTR size", (long long)a.attr.size, 3 * MIB);
+	check_eq("GETATTR", 0, get_reply(&a, sizeof(a), NULL));
+	check_eq("GETATTR size", 3 * MIB, (long long)a.attr.size);
 	send_req(FUSE_FORGET, id, &f, sizeof(f));
 	expect_no_reply("FORGET");
 	send_req(FUSE_GETATTR, id, &(struct fuse_getattr_in){ 0 }, sizeof(struct fuse_getattr_in));
-	check("GETATTR after FORGET", get_reply(NULL, 0, NULL), -ESTALE);
-	if (lookup("data") == id)
-		fail("nodeid after FORGET", "a new one, not %lld", (long long)id, (long long)id);
+	check_eq("GETATTR after FORGET", -ESTALE, get_reply(NULL, 0, NULL));
+	if (lookup("data") == id) {
+		char e[48], s[32];
+
+		snprintf(e, sizeof(e), "a new one, not %lld", (long long)id);
+		snprintf(s, sizeof(s), "%lld", (long long)id);
+		check_fail("nodeid after FORGET", e, s);
+	}
 	printf("ok: LOOKUP, GETATTR, FORGET\n");
 }
 
@@ -224,24 +217,24 @@ static void test_mapping(const char *dir, uint64_t id)
 	int wfd, ffd;
 
 	send_req(FUSE_SETUPMAPPING, id, &s, sizeof(s));
-	check("SETUPMAPPING", get_reply(NULL, 0, NULL), 0);
+	check_eq("SETUPMAPPING", 0, get_reply(NULL, 0, NULL));
 	snprintf(path, sizeof(path), "%s/window", dir);
 	wfd = open(path, O_RDWR);
 	snprintf(path, sizeof(path), "%s/src/data", dir);
 	ffd = open(path, O_RDONLY);
-	check("read the window", pread(wfd, a, sizeof(a), 2 * MIB + 4096), sizeof(a));
-	check("read the file", pread(ffd, b, sizeof(b), 2 * MIB + 4096), sizeof(b));
-	check("window holds the file bytes", memcmp(a, b, sizeof(a)), 0);
+	check_eq("read the window", sizeof(a), pread(wfd, a, sizeof(a), 2 * MIB + 4096));
+	check_eq("read the file", sizeof(b), pread(ffd, b, sizeof(b), 2 * MIB + 4096));
+	check_eq("window holds the file bytes", 0, memcmp(a, b, sizeof(a)));
 	/* A guest store, then REMOVEMAPPING writes it back. */
 	memset(a, 0x5a, sizeof(a));
-	check("store into the window", pwrite(wfd, a, sizeof(a), 2 * MIB + 100), sizeof(a));
+	check_eq("store into the window", sizeof(a), pwrite(wfd, a, sizeof(a), 2 * MIB + 100));
 	send_req(FUSE_REMOVEMAPPING, id, &rm, sizeof(rm));
-	check("REMOVEMAPPING", get_reply(NULL, 0, NULL), 0);
-	check("read the file", pread(ffd, b, sizeof(b), 2 * MIB + 100), sizeof(b));
-	check("REMOVEMAPPING wrote the store back", memcmp(a, b, sizeof(a)), 0);
+	check_eq("REMOVEMAPPING", 0, get_reply(NULL, 0, NULL));
+	check_eq("read the file", sizeof(b), pread(ffd, b, sizeof(b), 2 * MIB + 100));
+	check_eq("REMOVEMAPPING wrote the store back", 0, memcmp(a, b, sizeof(a)));
 	s.moffset = 3 * MIB;
 	send_req(FUSE_SETUPMAPPING, id, &s, sizeof(s));
-	check("SETUPMAPPING at an unaligned moffset", get_reply(NULL, 0, NULL), -EINVAL);
+	check_eq("SETUPMAPPING at an unaligned moffset", -EINVAL, get_reply(NULL, 0, NULL));
 	close(wfd);
 	close(ffd);
 	printf("ok: SETUPMAPPING copies in, REMOVEMAPPING writes back\n");
@@ -276,14 +269,18 @@ static void test_inject(uint64_t id)
 	pthread_t t;
 	double t0;
 
-	check("parse --delay statfs=30ms", inject_parse_delay("StatFS=30ms", msg, sizeof(msg)), 0);
-	check("parse --delay without unit", inject_parse_delay("statfs=30", msg, sizeof(msg)), -1);
-	check("parse --delay of no opcode", inject_parse_delay("nope=1s", msg, sizeof(msg)), -1);
+	check_eq("parse --delay statfs=30ms", 0, inject_parse_delay("StatFS=30ms", msg, sizeof(msg)));
+	check_eq("parse --delay without unit", -1, inject_parse_delay("statfs=30", msg, sizeof(msg)));
+	check_eq("parse --delay of no opcode", -1, inject_parse_delay("nope=1s", msg, sizeof(msg)));
 	t0 = now_ms();
 	send_req(FUSE_STATFS, 1, NULL, 0);
-	check("STATFS", get_reply(NULL, 0, NULL), 0);
-	if (now_ms() - t0 < 30)
-		fail("STATFS with a 30 ms delay", "%lld ms or more", 30, (long long)(now_ms() - t0));
+	check_eq("STATFS", 0, get_reply(NULL, 0, NULL));
+	if (now_ms() - t0 < 30) {
+		char s[32];
+
+		snprintf(s, sizeof(s), "%lld", (long long)(now_ms() - t0));
+		check_fail("STATFS with a 30 ms delay", "30 ms or more", s);
+	}
 	printf("ok: --delay holds the reply (%.0f ms)\n", now_ms() - t0);
 
 	inject_set_stall(true);
@@ -293,7 +290,7 @@ static void test_inject(uint64_t id)
 		exit(1);
 	}
 	inject_toggle_stall();
-	check("REMOVEMAPPING after the stall", get_reply(NULL, 0, NULL), 0);
+	check_eq("REMOVEMAPPING after the stall", 0, get_reply(NULL, 0, NULL));
 	pthread_join(t, NULL);
 	printf("ok: stalled REMOVEMAPPING replies only after the toggle\n");
 }
@@ -305,7 +302,7 @@ static void test_stats(const char *dir)
 	size_t n;
 
 	snprintf(path, sizeof(path), "%s/stats.json", dir);
-	check("stats_write_json", stats_write_json(path, window_writeback_bytes(srv.win)), 0);
+	check_eq("stats_write_json", 0, stats_write_json(path, window_writeback_bytes(srv.win)));
 	f = fopen(path, "r");
 	n = fread(json, 1, sizeof(json) - 1, f);
 	fclose(f);
@@ -352,12 +349,12 @@ int main(int argc, char **argv)
 	close(fd);
 	reply_fd = p[0];
 	srv.devfd = p[1];
-	check("inode_table_init", inode_table_init(&srv.inodes, rootfd), 0);
+	check_eq("inode_table_init", 0, inode_table_init(&srv.inodes, rootfd));
 
 	test_init(false);
 	test_malformed();
 	test_lookup_forget();
-	check("window_open", window_open(path, false, &srv.win), 0);
+	check_eq("window_open", 0, window_open(path, false, &srv.win));
 	test_init(true);
 	test_mapping(argv[1], lookup("data"));
 	test_inject(lookup("data"));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* What every request handler may need: one per daxfsd process. */
 #ifndef DAXFSD_SERVER_H
 #define DAXFSD_SERVER_H

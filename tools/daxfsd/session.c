@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* INIT negotiation, DESTROY, INTERRUPT and the per-thread request loop. */
 #include "session.h"
 
@@ -25,7 +26,7 @@ void session_init(struct req *r)
 	if (in->major != FUSE_KERNEL_VERSION) {
 		fprintf(stderr, "daxfsd: kernel speaks FUSE %u.%u, we speak %u.x\n",
 			in->major, in->minor, FUSE_KERNEL_VERSION);
-		reply_err(r, EPROTO);
+		reply_err(r, -EPROTO);
 		return;
 	}
 	memset(&out, 0, sizeof(out));
@@ -50,7 +51,7 @@ void session_destroy(struct req *r)
 {
 	int err = r->srv->win ? window_writeback_all(r->srv->win) : 0;
 
-	reply_err(r, -err);
+	reply_err(r, err);
 }
 
 /* We never block a request on anything the guest could interrupt out

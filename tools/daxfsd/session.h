@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* The life of the FUSE connection: INIT, DESTROY, and the worker loop. */
 #ifndef DAXFSD_SESSION_H
 #define DAXFSD_SESSION_H

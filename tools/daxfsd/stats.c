@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Per-opcode counters and their JSON file. */
 #include "stats.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Request counters, written as JSON for the tests and the demo:
  *   {"requests":{"LOOKUP":N,...},"removemapping_ranges":N,

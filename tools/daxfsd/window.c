@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* The DAX window table and the copies between window and files. */
 #include "window.h"
 
@@ -387,8 +388,16 @@ void window_close(struct window *w)
 
 /* ---- coherence building blocks (caller holds the lock) ---- */
 
-int window_writeback_node_locked(struct window *w, uint64_t nodeid,
-				 uint64_t off, uint64_t len)
+/*
+ * fn(w, r, lo, hi, arg) for every part [lo, hi) of nodeid's file bytes
+ * [off, off+len) that a range r maps (a writable range, if
+ * writable_only).  Every part is tried; the first error is returned.
+ */
+static int for_each_part(struct window *w, uint64_t nodeid, uint64_t off,
+			 uint64_t len, bool writable_only,
+			 int (*fn)(struct window *w, struct range *r, uint64_t lo,
+				   uint64_t hi, const void *arg),
+			 const void *arg)
 {
 	uint64_t lo, hi;
 	int err = 0;
@@ -397,69 +406,75 @@ int window_writeback_node_locked(struct window *w, uint64_t nodeid,
 		struct range *r = &w->ranges[i];
 		int e;
 
-		if (!r->writable || !overlap(r, nodeid, off, len, &lo, &hi))
+		if ((writable_only && !r->writable) ||
+		    !overlap(r, nodeid, off, len, &lo, &hi))
 			continue;
-		e = writeback_part(w, r, lo, hi);
+		e = fn(w, r, lo, hi, arg);
 		if (e && !err)
 			err = e;
 	}
 	return err;
+}
+
+static int part_writeback(struct window *w, struct range *r, uint64_t lo,
+			  uint64_t hi, const void *arg)
+{
+	(void)arg;
+	return writeback_part(w, r, lo, hi);
+}
+
+int window_writeback_node_locked(struct window *w, uint64_t nodeid,
+				 uint64_t off, uint64_t len)
+{
+	return for_each_part(w, nodeid, off, len, true, part_writeback, NULL);
+}
+
+/* The bytes written to the file at off, for the ranges that map them. */
+struct copy_in {
+	const char *buf;
+	uint64_t off;
+};
+
+static int part_copy_in(struct window *w, struct range *r, uint64_t lo,
+			uint64_t hi, const void *arg)
+{
+	const struct copy_in *c = arg;
+
+	return dev_write(w, range_moffset(w, r) + (lo - r->foffset),
+			 c->buf + (lo - c->off), hi - lo);
 }
 
 int window_copy_in_locked(struct window *w, uint64_t nodeid, const void *buf,
 			  uint64_t len, uint64_t off)
 {
-	uint64_t lo, hi;
-	int err = 0;
+	const struct copy_in c = { buf, off };
 
-	for (size_t i = 0; i < w->nranges; i++) {
-		struct range *r = &w->ranges[i];
-		int e;
+	return for_each_part(w, nodeid, off, len, false, part_copy_in, &c);
+}
 
-		if (!overlap(r, nodeid, off, len, &lo, &hi))
-			continue;
-		e = dev_write(w, range_moffset(w, r) + (lo - r->foffset),
-			      (const char *)buf + (lo - off), hi - lo);
-		if (e && !err)
-			err = e;
-	}
-	return err;
+static int part_refresh(struct window *w, struct range *r, uint64_t lo,
+			uint64_t hi, const void *arg)
+{
+	(void)arg;
+	return refresh_part(w, r, lo, hi);
 }
 
 int window_refresh_locked(struct window *w, uint64_t nodeid, uint64_t off,
 			  uint64_t len)
 {
-	uint64_t lo, hi;
-	int err = 0;
+	return for_each_part(w, nodeid, off, len, false, part_refresh, NULL);
+}
 
-	for (size_t i = 0; i < w->nranges; i++) {
-		struct range *r = &w->ranges[i];
-		int e;
-
-		if (!overlap(r, nodeid, off, len, &lo, &hi))
-			continue;
-		e = refresh_part(w, r, lo, hi);
-		if (e && !err)
-			err = e;
-	}
-	return err;
+static int part_zero(struct window *w, struct range *r, uint64_t lo,
+		     uint64_t hi, const void *arg)
+{
+	(void)arg;
+	return dev_write(w, range_moffset(w, r) + (lo - r->foffset), w->bounce,
+			 hi - lo);
 }
 
 int window_zero_from_locked(struct window *w, uint64_t nodeid, uint64_t off)
 {
-	uint64_t lo, hi;
-	int err = 0;
-
 	memset(w->bounce, 0, WINDOW_RANGE_SIZE);
-	for (size_t i = 0; i < w->nranges; i++) {
-		struct range *r = &w->ranges[i];
-		int e;
-
-		if (!overlap(r, nodeid, off, UINT64_MAX, &lo, &hi))
-			continue;
-		e = dev_write(w, range_moffset(w, r) + (lo - r->foffset), w->bounce, hi - lo);
-		if (e && !err)
-			err = e;
-	}
-	return err;
+	return for_each_part(w, nodeid, off, UINT64_MAX, false, part_zero, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The DAX window: device memory that the guest kernel maps 2 MiB chunks
  * of files into.  A real VMM maps the host page cache there; daxfsd can

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Host test of the window logic without a kernel: a regular file stands
  * in for /dev/pmem0 and a second fd on it plays the guest's DAX stores.
@@ -9,6 +10,7 @@
  */
 #include "coherence.h"
 #include "window.h"
+#include "check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,24 +31,6 @@ static int file_fd;		/* the mapped file */
 static char *want;		/* scratch buffers, CHUNK bytes */
 static char *saw;
 static char *zeros;		/* CHUNK zero bytes */
-
-static void fail(const char *what, const char *expected, const char *seen)
-{
-	printf("FAIL: %s: expected %s, saw %s\n", what, expected, seen);
-	exit(1);
-}
-
-static void check_rc(const char *what, long long rc, long long expected)
-{
-	char e[32], s[32];
-
-	if (rc == expected)
-		return;
-	snprintf(e, sizeof(e), "%lld", expected);
-	snprintf(s, sizeof(s), "%lld%s%s", rc, rc < 0 ? " " : "",
-		 rc < 0 ? strerror((int)-rc) : "");
-	fail(what, e, s);
-}
 
 /* Fills buf with a pattern that differs per byte and per seed. */
 static void pattern(char *buf, size_t len, unsigned seed)
@@ -82,7 +66,7 @@ static void expect_bytes(const char *what, int fd, off_t off, const char *expect
 			continue;
 		snprintf(e, sizeof(e), "byte 0x%02x at +%zu", (unsigned char)expected[i], i);
 		snprintf(s, sizeof(s), "0x%02x", (unsigned char)saw[i]);
-		fail(what, e, s);
+		check_fail(what, e, s);
 	}
 }
 
@@ -101,7 +85,7 @@ static void expect_size(const char *what, off_t expected)
 		return;
 	snprintf(e, sizeof(e), "size %lld", (long long)expected);
 	snprintf(s, sizeof(s), "%lld", (long long)st.st_size);
-	fail(what, e, s);
+	check_fail(what, e, s);
 }
 
 /* window_setup takes the fd it is given. */
@@ -116,7 +100,7 @@ static void reset(void)
 	memset(want, 0xaa, CHUNK);
 	for (off_t m = 0; m < 4 * CHUNK; m += CHUNK)
 		xpwrite(guest_fd, want, CHUNK, m);
-	check_rc("ftruncate", ftruncate(file_fd, 0), 0);
+	check_rc("ftruncate", 0, ftruncate(file_fd, 0));
 	pattern(want, CHUNK, 1);
 	xpwrite(file_fd, want, CHUNK, 0);
 	xpwrite(file_fd, want, MIB, CHUNK);
@@ -125,40 +109,40 @@ static void reset(void)
 static void test_setup_copies(struct window *w)
 {
 	reset();
-	check_rc("setup chunk 0", setup(w, 0, 0, 0), 0);
-	check_rc("setup chunk 1", setup(w, CHUNK, CHUNK, 0), 0);
+	check_rc("setup chunk 0", 0, setup(w, 0, 0, 0));
+	check_rc("setup chunk 1", 0, setup(w, CHUNK, CHUNK, 0));
 	pattern(want, CHUNK, 1);
 	expect_bytes("setup copies the file", guest_fd, 0, want, CHUNK);
 	expect_bytes("setup copies up to EOF", guest_fd, CHUNK, want, MIB);
 	expect_zeros("setup zeros past EOF", guest_fd, CHUNK + MIB, MIB);
 	printf("ok: setup copies file bytes, zeros past EOF\n");
-	check_rc("unaligned moffset", setup(w, 4096, 0, 0), -EINVAL);
-	check_rc("moffset past the window", setup(w, 4 * CHUNK, 0, 0), -EINVAL);
+	check_rc("unaligned moffset", -EINVAL, setup(w, 4096, 0, 0));
+	check_rc("moffset past the window", -EINVAL, setup(w, 4 * CHUNK, 0, 0));
 	printf("ok: setup rejects unaligned or out-of-window moffset\n");
-	check_rc("remove", window_remove(w, 0, 2 * CHUNK), 0);
+	check_rc("remove", 0, window_remove(w, 0, 2 * CHUNK));
 }
 
 static void test_writeback_clamps(struct window *w)
 {
 	reset();
-	check_rc("setup rw", setup(w, CHUNK, CHUNK, 1), 0);
+	check_rc("setup rw", 0, setup(w, CHUNK, CHUNK, 1));
 	/* Guest stores across EOF (3 MiB = 1 MiB into chunk 1). */
 	pattern(want, 8192, 2);
 	xpwrite(guest_fd, want, 8192, CHUNK + MIB - 4096);
-	check_rc("sync", coh_sync(w, NODE), 0);
+	check_rc("sync", 0, coh_sync(w, NODE));
 	expect_size("writeback must not extend the file", CHUNK + MIB);
 	expect_bytes("writeback stores bytes before EOF", file_fd, CHUNK + MIB - 4096, want, 4096);
 	printf("ok: writeback writes the window back, clamped to the file size\n");
-	check_rc("remove", window_remove(w, CHUNK, CHUNK), 0);
+	check_rc("remove", 0, window_remove(w, CHUNK, CHUNK));
 }
 
 static void test_readonly_not_written_back(struct window *w)
 {
 	reset();
-	check_rc("setup ro", setup(w, 0, 0, 0), 0);
+	check_rc("setup ro", 0, setup(w, 0, 0, 0));
 	memset(want, 0x55, 4096);
 	xpwrite(guest_fd, want, 4096, 0);
-	check_rc("remove ro", window_remove(w, 0, CHUNK), 0);
+	check_rc("remove ro", 0, window_remove(w, 0, CHUNK));
 	pattern(want, 4096, 1);
 	expect_bytes("read-only chunk is not written back", file_fd, 0, want, 4096);
 	printf("ok: read-only chunk is never written back\n");
@@ -169,53 +153,53 @@ static void test_remove_writes_back(struct window *w)
 	uint64_t before = window_writeback_bytes(w);
 
 	reset();
-	check_rc("setup rw", setup(w, 2 * CHUNK, 0, 1), 0);
+	check_rc("setup rw", 0, setup(w, 2 * CHUNK, 0, 1));
 	pattern(want, 1000, 3);
 	xpwrite(guest_fd, want, 1000, 2 * CHUNK + 12345);
-	check_rc("remove rw", window_remove(w, 2 * CHUNK, CHUNK), 0);
+	check_rc("remove rw", 0, window_remove(w, 2 * CHUNK, CHUNK));
 	expect_bytes("remove writes back", file_fd, 12345, want, 1000);
 	if (window_writeback_bytes(w) - before != CHUNK)
-		fail("writeback_bytes counts a whole chunk", "2097152", "other");
+		check_fail("writeback_bytes counts a whole chunk", "2097152", "other");
 	/* Removed: a write must no longer reach the window. */
 	memset(want, 0x11, 100);
-	check_rc("write after remove", coh_pwrite(w, NODE, file_fd, want, 100, 0), 100);
+	check_rc("write after remove", 100, coh_pwrite(w, NODE, file_fd, want, 100, 0));
 	xpread(guest_fd, saw, 1, 2 * CHUNK);
 	if (saw[0] == 0x11)
-		fail("removed chunk is left alone", "old byte", "0x11");
+		check_fail("removed chunk is left alone", "old byte", "0x11");
 	printf("ok: remove writes a writable chunk back and forgets it\n");
 }
 
 static void test_resetup_keeps_stores(struct window *w)
 {
 	reset();
-	check_rc("setup rw", setup(w, 0, 0, 1), 0);
+	check_rc("setup rw", 0, setup(w, 0, 0, 1));
 	pattern(want, 512, 4);
 	xpwrite(guest_fd, want, 512, 3 * 4096);
-	check_rc("setup again", setup(w, 0, 0, 1), 0);
+	check_rc("setup again", 0, setup(w, 0, 0, 1));
 	expect_bytes("re-setup saves the guest's stores to the file", file_fd, 3 * 4096, want, 512);
 	expect_bytes("re-setup keeps them in the window", guest_fd, 3 * 4096, want, 512);
 	printf("ok: setting up a chunk again keeps the guest's stores\n");
-	check_rc("remove", window_remove(w, 0, CHUNK), 0);
+	check_rc("remove", 0, window_remove(w, 0, CHUNK));
 }
 
 static void test_write_coherence(struct window *w)
 {
 	reset();
-	check_rc("setup chunk 1", setup(w, CHUNK, CHUNK, 0), 0);
+	check_rc("setup chunk 1", 0, setup(w, CHUNK, CHUNK, 0));
 	/* Unaligned on both ends, spanning several 512-byte blocks. */
 	pattern(want, 3000, 5);
-	check_rc("write", coh_pwrite(w, NODE, file_fd, want, 3000, CHUNK + 1000), 3000);
+	check_rc("write", 3000, coh_pwrite(w, NODE, file_fd, want, 3000, CHUNK + 1000));
 	expect_bytes("write reaches the window", guest_fd, CHUNK + 1000, want, 3000);
 	pattern(want, CHUNK, 1);
 	expect_bytes("bytes before the write kept", guest_fd, CHUNK, want, 1000);
 	expect_bytes("bytes after the write kept", guest_fd, CHUNK + 4000, want + 4000, 4000);
 	/* An extending write past EOF, as DAX sends them. */
 	pattern(want, 700, 6);
-	check_rc("extending write", coh_pwrite(w, NODE, file_fd, want, 700, CHUNK + MIB + 100), 700);
+	check_rc("extending write", 700, coh_pwrite(w, NODE, file_fd, want, 700, CHUNK + MIB + 100));
 	expect_bytes("extending write reaches the window", guest_fd, CHUNK + MIB + 100, want, 700);
 	expect_size("extending write grows the file", CHUNK + MIB + 800);
 	printf("ok: write updates the file and the window, edges kept\n");
-	check_rc("remove", window_remove(w, CHUNK, CHUNK), 0);
+	check_rc("remove", 0, window_remove(w, CHUNK, CHUNK));
 }
 
 static void test_truncate(struct window *w)
@@ -223,21 +207,21 @@ static void test_truncate(struct window *w)
 	off_t cut = CHUNK + 777;
 
 	reset();
-	check_rc("setup chunk 1 rw", setup(w, CHUNK, CHUNK, 1), 0);
+	check_rc("setup chunk 1 rw", 0, setup(w, CHUNK, CHUNK, 1));
 	/* A store below the new EOF must survive, one above must not. */
 	memset(want, 0x66, 100);
 	xpwrite(guest_fd, want, 100, CHUNK + 500);
 	xpwrite(guest_fd, want, 100, CHUNK + 900);
-	check_rc("truncate down", coh_truncate(w, NODE, file_fd, cut), 0);
+	check_rc("truncate down", 0, coh_truncate(w, NODE, file_fd, cut));
 	expect_size("truncate down", cut);
 	expect_bytes("store below the new EOF written back", file_fd, CHUNK + 500, want, 100);
 	expect_zeros("window zero at and after the new EOF", guest_fd, cut, CHUNK - 777);
-	check_rc("truncate up", coh_truncate(w, NODE, file_fd, 3 * MIB), 0);
+	check_rc("truncate up", 0, coh_truncate(w, NODE, file_fd, 3 * MIB));
 	expect_size("truncate up", 3 * MIB);
 	expect_zeros("file zero after truncate down + up", file_fd, cut, 3 * MIB - cut);
 	expect_zeros("window zero after truncate down + up", guest_fd, cut, CHUNK - 777);
 	printf("ok: truncate writes back, cuts, and zeros the window tail\n");
-	check_rc("remove", window_remove(w, CHUNK, CHUNK), 0);
+	check_rc("remove", 0, window_remove(w, CHUNK, CHUNK));
 }
 
 /* Guest bytes past EOF in the EOF page: zeros when the file grows. */
@@ -246,34 +230,34 @@ static void test_grow_after_store_past_eof(struct window *w)
 	off_t eof = CHUNK + MIB;
 
 	reset();
-	check_rc("setup chunk 1 rw", setup(w, CHUNK, CHUNK, 1), 0);
+	check_rc("setup chunk 1 rw", 0, setup(w, CHUNK, CHUNK, 1));
 	memset(want, 0x77, 512);
 	xpwrite(guest_fd, want, 512, eof + 1000);
 	/* An extending write past the stored bytes leaves a hole. */
 	memset(want, 0x12, 100);
-	check_rc("extending write", coh_pwrite(w, NODE, file_fd, want, 100, eof + 3000), 100);
+	check_rc("extending write", 100, coh_pwrite(w, NODE, file_fd, want, 100, eof + 3000));
 	expect_zeros("window hole after an extending write", guest_fd, eof, 3000);
 	expect_bytes("written bytes", guest_fd, eof + 3000, want, 100);
 	/* The same with truncate up. */
 	memset(want, 0x77, 512);
 	xpwrite(guest_fd, want, 512, eof + 3100);
-	check_rc("truncate up", coh_truncate(w, NODE, file_fd, eof + 8192), 0);
+	check_rc("truncate up", 0, coh_truncate(w, NODE, file_fd, eof + 8192));
 	expect_zeros("window after truncate up", guest_fd, eof + 3100, 8192 - 3100);
 	printf("ok: stores past EOF read as zeros once the file grows\n");
-	check_rc("remove", window_remove(w, CHUNK, CHUNK), 0);
+	check_rc("remove", 0, window_remove(w, CHUNK, CHUNK));
 }
 
 static void test_read_writes_back(struct window *w)
 {
 	reset();
-	check_rc("setup rw", setup(w, 0, 0, 1), 0);
+	check_rc("setup rw", 0, setup(w, 0, 0, 1));
 	pattern(want, 2048, 7);
 	xpwrite(guest_fd, want, 2048, 4096);
-	check_rc("read", coh_pread(w, NODE, file_fd, saw, 2048, 4096), 2048);
+	check_rc("read", 2048, coh_pread(w, NODE, file_fd, saw, 2048, 4096));
 	if (memcmp(saw, want, 2048) != 0)
-		fail("read sees the guest's stores", "the stored bytes", "the file's old bytes");
+		check_fail("read sees the guest's stores", "the stored bytes", "the file's old bytes");
 	printf("ok: read writes back overlapping writable chunks first\n");
-	check_rc("remove", window_remove(w, 0, CHUNK), 0);
+	check_rc("remove", 0, window_remove(w, 0, CHUNK));
 }
 
 static void test_punch_hole(struct window *w)
@@ -281,34 +265,34 @@ static void test_punch_hole(struct window *w)
 	int rc;
 
 	reset();
-	check_rc("setup ro", setup(w, 0, 0, 0), 0);
+	check_rc("setup ro", 0, setup(w, 0, 0, 0));
 	rc = coh_fallocate(w, NODE, file_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 4096, 8192);
 	if (rc == -EOPNOTSUPP) {
 		printf("ok: punch hole not supported here, skipped\n");
 	} else {
-		check_rc("punch hole", rc, 0);
+		check_rc("punch hole", 0, rc);
 		expect_zeros("punched file", file_fd, 4096, 8192);
 		expect_zeros("punched window", guest_fd, 4096, 8192);
 		pattern(want, CHUNK, 1);
 		expect_bytes("bytes after the hole kept", guest_fd, 12288, want + 12288, 4096);
 		printf("ok: punch hole refreshes the window\n");
 	}
-	check_rc("collapse range refused", coh_fallocate(w, NODE, file_fd, FALLOC_FL_COLLAPSE_RANGE, 0, 4096), -EOPNOTSUPP);
-	check_rc("remove", window_remove(w, 0, CHUNK), 0);
+	check_rc("collapse range refused", -EOPNOTSUPP, coh_fallocate(w, NODE, file_fd, FALLOC_FL_COLLAPSE_RANGE, 0, 4096));
+	check_rc("remove", 0, window_remove(w, 0, CHUNK));
 }
 
 static void test_allocate_past_eof(struct window *w)
 {
 	reset();
-	check_rc("setup chunk 1 rw", setup(w, CHUNK, CHUNK, 1), 0);
+	check_rc("setup chunk 1 rw", 0, setup(w, CHUNK, CHUNK, 1));
 	/* Guest bytes past EOF in the window must not survive a grow. */
 	memset(want, 0x77, 256);
 	xpwrite(guest_fd, want, 256, CHUNK + MIB + 16);
-	check_rc("allocate", coh_fallocate(w, NODE, file_fd, 0, CHUNK + MIB + 4096, 4096), 0);
+	check_rc("allocate", 0, coh_fallocate(w, NODE, file_fd, 0, CHUNK + MIB + 4096, 4096));
 	expect_size("allocate grows the file", CHUNK + MIB + 8192);
 	expect_zeros("window zero between old EOF and allocation", guest_fd, CHUNK + MIB, 8192);
 	printf("ok: allocating past EOF leaves zeros in the window\n");
-	check_rc("remove", window_remove(w, CHUNK, CHUNK), 0);
+	check_rc("remove", 0, window_remove(w, CHUNK, CHUNK));
 }
 
 /*
@@ -384,7 +368,7 @@ static void do_setup(struct window *w, struct model *m, int step)
 
 	if (c < 0)
 		c = (int)rnd(m, WIN_CHUNKS);	/* free, or reclaimed */
-	check_rc("random setup", setup(w, (uint64_t)c * CHUNK, (uint64_t)f * CHUNK, wr), 0);
+	check_rc("random setup", 0, setup(w, (uint64_t)c * CHUNK, (uint64_t)f * CHUNK, wr));
 	m->fchunk[c] = f;
 	m->writable[c] = wr;
 	check_chunk(m, c, step);
@@ -394,7 +378,7 @@ static void do_remove(struct window *w, struct model *m)
 {
 	int c = (int)rnd(m, WIN_CHUNKS);
 
-	check_rc("random remove", window_remove(w, (uint64_t)c * CHUNK, CHUNK), 0);
+	check_rc("random remove", 0, window_remove(w, (uint64_t)c * CHUNK, CHUNK));
 	m->fchunk[c] = -1;
 }
 
@@ -404,7 +388,7 @@ static void do_write(struct window *w, struct model *m)
 	off_t off = (off_t)rnd(m, (uint64_t)(FILE_MAX - (off_t)len));
 
 	random_bytes(m, want, len);
-	check_rc("random write", coh_pwrite(w, NODE, file_fd, want, len, off), (long long)len);
+	check_rc("random write", (long long)len, coh_pwrite(w, NODE, file_fd, want, len, off));
 	if (off > m->size)
 		memset(m->bytes + m->size, 0, (size_t)(off - m->size));
 	memcpy(m->bytes + off, want, len);
@@ -440,7 +424,7 @@ static void do_truncate(struct window *w, struct model *m)
 {
 	off_t size = (off_t)rnd(m, (uint64_t)FILE_MAX + 1);
 
-	check_rc("random truncate", coh_truncate(w, NODE, file_fd, size), 0);
+	check_rc("random truncate", 0, coh_truncate(w, NODE, file_fd, size));
 	if (size > m->size)
 		memset(m->bytes + m->size, 0, (size_t)(size - m->size));
 	m->size = size;
@@ -455,7 +439,7 @@ static void do_fallocate(struct window *w, struct model *m)
 
 	if (!m->can_punch)
 		return;
-	check_rc("random fallocate", coh_fallocate(w, NODE, file_fd, mode, off, len), 0);
+	check_rc("random fallocate", 0, coh_fallocate(w, NODE, file_fd, mode, off, len));
 	if (punch) {
 		if (off < m->size)
 			memset(m->bytes + off, 0, (size_t)((off + len < m->size ? off + len : m->size) - off));
@@ -483,7 +467,7 @@ static void do_sync_and_compare(struct window *w, struct model *m, int step)
 {
 	struct stat st;
 
-	check_rc("random sync", coh_sync(w, NODE), 0);
+	check_rc("random sync", 0, coh_sync(w, NODE));
 	fstat(file_fd, &st);
 	if (st.st_size != m->size)
 		step_fail(step, "the file size", st.st_size);
@@ -505,8 +489,8 @@ static void test_random(struct window *w, int steps, uint64_t seed)
 	m.bytes = calloc(1, FILE_MAX);
 	for (int c = 0; c < WIN_CHUNKS; c++)
 		m.fchunk[c] = -1;
-	check_rc("remove all", window_remove(w, 0, WIN_CHUNKS * CHUNK), 0);
-	check_rc("empty file", ftruncate(file_fd, 0), 0);
+	check_rc("remove all", 0, window_remove(w, 0, WIN_CHUNKS * CHUNK));
+	check_rc("empty file", 0, ftruncate(file_fd, 0));
 	if (fallocate(file_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 4096) != 0)
 		m.can_punch = false;
 	for (int step = 0; step < steps; step++) {
@@ -529,7 +513,7 @@ static void test_random(struct window *w, int steps, uint64_t seed)
 			check_chunk(&m, step % WIN_CHUNKS, step);
 	}
 	do_sync_and_compare(w, &m, steps);
-	check_rc("remove all", window_remove(w, 0, WIN_CHUNKS * CHUNK), 0);
+	check_rc("remove all", 0, window_remove(w, 0, WIN_CHUNKS * CHUNK));
 	free(m.bytes);
 	printf("ok: %d random steps (seed %llu) match the model: %d setups, %d removes, "
 	       "%d writes, %d stores, %d truncates, %d fallocates%s, %d reads, %d syncs\n",
@@ -569,9 +553,9 @@ int main(int argc, char **argv)
 	} else if (rc == 0) {
 		printf("ok: window opened with O_DIRECT\n");
 	}
-	check_rc("window_open", rc, 0);
+	check_rc("window_open", 0, rc);
 	if (window_size(w) != 4 * CHUNK)
-		fail("window size", "8 MiB", "other");
+		check_fail("window size", "8 MiB", "other");
 
 	test_setup_copies(w);
 	test_writeback_clamps(w);
@@ -587,7 +571,7 @@ int main(int argc, char **argv)
 	test_random(w, argc > 2 ? atoi(argv[2]) : 3000,
 		    argc > 3 ? strtoull(argv[3], NULL, 0) : 42);
 
-	check_rc("writeback all", window_writeback_all(w), 0);
+	check_rc("writeback all", 0, window_writeback_all(w));
 	window_close(w);
 	close(guest_fd);
 	close(file_fd);

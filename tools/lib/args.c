@@ -5,35 +5,79 @@
 #include <limits.h>
 #include <stdlib.h>
 
-void dax_parse_interval_count(struct argp_state *state, const char *arg,
-			      int *interval, long *count)
+#include "filter.h"
+
+int dax_parse_number(const char *arg, unsigned long long min,
+		     unsigned long long max, unsigned long long *v)
+{
+	unsigned long long n;
+	char *end;
+
+	/* strtoull would take "-1" as 2^64-1, and " 1" or "+1" as 1 */
+	if (*arg < '0' || *arg > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(arg, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+static void parse_interval_count(struct argp_state *state, const char *arg,
+				 struct dax_opts *o)
 {
 	const char *what = state->arg_num ? "count" : "interval";
-	char *end;
-	long v;
+	unsigned long long v;
 
 	if (state->arg_num > 1)
 		argp_error(state, "unexpected argument '%s': [interval] [count]", arg);
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || v <= 0 || (!state->arg_num && v > INT_MAX))
+	if (dax_parse_number(arg, 1, state->arg_num ? LONG_MAX : INT_MAX, &v)) {
 		argp_error(state, "invalid %s '%s': a positive number", what, arg);
+		return;
+	}
 	if (state->arg_num)
-		*count = v;
+		o->count = v;
 	else
-		*interval = v;
+		o->interval = v;
 }
 
-void dax_parse_max_entries(struct argp_state *state, const char *arg,
-			   unsigned int *n)
+error_t dax_parse_common(int key, char *arg, struct argp_state *state,
+			 struct dax_opts *o, struct dax_filter *filter)
 {
-	char *end;
-	long v;
+	unsigned long long v;
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || v <= 0 || v > DAX_MAX_ENTRIES_LIMIT)
-		argp_error(state, "invalid --max-entries '%s': from 1 to %d", arg,
-			   DAX_MAX_ENTRIES_LIMIT);
-	*n = v > 0 && v <= DAX_MAX_ENTRIES_LIMIT ? v : 0;
+	if (filter && key == 'c') {
+		filter->cgroup = arg;
+		return 0;
+	}
+	if (filter && key == 'p') {
+		if (dax_parse_pid(arg, &filter->tgid))
+			argp_error(state, "invalid PID '%s'", arg);
+		return 0;
+	}
+	switch (key) {
+	case 'v':
+		o->verbose = true;
+		break;
+	case 'h':
+		argp_state_help(state, stderr, ARGP_HELP_STD_HELP);
+		break;
+	case DAX_OPT_RAW:
+		o->force_raw = true;
+		break;
+	case DAX_OPT_MAX_ENTRIES:
+		if (dax_parse_number(arg, 1, DAX_MAX_ENTRIES_LIMIT, &v))
+			argp_error(state, "invalid --max-entries '%s': from 1 to %d",
+				   arg, DAX_MAX_ENTRIES_LIMIT);
+		else
+			o->max_entries = v;
+		break;
+	case ARGP_KEY_ARG:
+		parse_interval_count(state, arg, o);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
 }

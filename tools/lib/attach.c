@@ -13,6 +13,7 @@
 #include <bpf/btf.h>
 
 #include "filter.h"
+#include "interval.h"
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
@@ -213,4 +214,28 @@ int dax_size_table(const char *tool, struct bpf_map *map, unsigned int n)
 		fprintf(stderr, "%s: cannot make %s hold %u entries: %s\n", tool,
 			bpf_map__name(map), n, strerror(-err));
 	return err;
+}
+
+int dax_setup(const struct dax_tool *t)
+{
+	struct dax_bpf bpf = {};
+
+	dax_libbpf_verbose(t->opts->verbose);
+	if (dax_preflight(t->name))
+		return -1;
+	if (t->open(&bpf)) {
+		fprintf(stderr, "%s: cannot open the BPF object: %s\n", t->name,
+			strerror(errno));
+		return -1;
+	}
+	if (dax_choose_programs(t->name, *bpf.skeleton->obj, t->opts->force_raw) ||
+	    (t->filter && dax_filter_open_cgroup(t->name, t->filter)) ||
+	    (bpf.table && dax_size_table(t->name, bpf.table, t->opts->max_entries)) ||
+	    dax_load_attach(t->name, bpf.skeleton, t->filter, bpf.cgroup_map) ||
+	    (t->attached && t->attached()) ||
+	    dax_drop_privileges(t->name))
+		return -1;
+	dax_stop_on_signals();
+	dax_report_attached(t->name, t->what);
+	return 0;
 }

@@ -6,6 +6,39 @@
 #include <stdbool.h>
 #include <bpf/libbpf.h>
 
+#include "args.h"
+
+struct dax_filter;
+
+/* What dax_setup() needs of a tool's BPF skeleton, once it is open. */
+struct dax_bpf {
+	struct bpf_object_skeleton *skeleton;
+	struct bpf_map *table;		/* what --max-entries sizes, or NULL */
+	struct bpf_map *cgroup_map;	/* with a filter: bpf/filter.bpf.h's */
+};
+
+/* A tool as dax_setup() runs it. */
+struct dax_tool {
+	const char *name;		/* "dax-lat": every message starts so */
+	const struct dax_opts *opts;
+	struct dax_filter *filter;	/* -p/-c, or NULL: the tool has none */
+	const char *what;		/* see dax_report_attached() */
+	/* open the skeleton and set its rodata; 0, or -1 */
+	int (*open)(struct dax_bpf *bpf);
+	/* NULL, or what runs once attached, before privileges go */
+	int (*attached)(void);
+};
+
+/*
+ * Everything from the command line to the first interval, in the order
+ * libbpf-tools use: preflight, open, choose tp_btf or raw_tp, open the
+ * -c cgroup, size the table, load, fill the cgroup map, attach, the
+ * tool's attached(), drop privileges, stop on signals, say "attached".
+ * 0, or -1 with one line that names what failed.  The tool destroys its
+ * skeleton and closes its filter however this ends.
+ */
+int dax_setup(const struct dax_tool *t);
+
 /*
  * Fail early with one line naming the fix: missing privileges, a kernel
  * without BTF.  Returns 0 if the tool can go on.
@@ -13,7 +46,7 @@
 int dax_preflight(const char *tool);
 
 /*
- * Keep the tp_btf or the raw_tp twin of each program (see DAX_PROGRAMS in
+ * Keep the tp_btf or the raw_tp twin of each program (see DAX_EVENT in
  * bpf/daxmon.bpf.h): tp_btf when the kernel's BTF describes the fuse_dax
  * events, raw_tp when they exist without it, or always with force_raw.
  * Fails with a message if the kernel has no fuse_dax events at all.
@@ -23,8 +56,6 @@ int dax_choose_programs(const char *tool, struct bpf_object *obj,
 
 /* --max-entries: resize map before load; 0 keeps the size it has. */
 int dax_size_table(const char *tool, struct bpf_map *map, unsigned int n);
-
-struct dax_filter;
 
 /*
  * Load the skeleton (its rodata set), put the -c cgroup into cgroup_map

@@ -9,14 +9,13 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "args.h"
+
 int dax_parse_pid(const char *arg, int *pid)
 {
-	char *end;
-	long v;
+	unsigned long long v;
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || v <= 0 || v > 4194304)
+	if (dax_parse_number(arg, 1, DAX_PID_MAX, &v))
 		return -1;
 	*pid = v;
 	return 0;

@@ -12,7 +12,10 @@ struct dax_filter {
 	int cgroup_fd;
 };
 
-/* argp helpers: parse and check a -p value; exits through argp on error. */
+/* PID_MAX_LIMIT of a 64-bit kernel */
+#define DAX_PID_MAX	4194304
+
+/* A -p value, from 1 to DAX_PID_MAX: 0, or -1 for the caller's argp_error(). */
 int dax_parse_pid(const char *arg, int *pid);
 
 /* Open the cgroup (after load: its fd goes into map slot 0).  Returns 0,

@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <time.h>
 
+#include "mounts.h"
+
 static volatile sig_atomic_t stopping;
 
 static void on_stop_signal(int sig)
@@ -31,8 +33,35 @@ bool dax_stopping(void)
 bool dax_sleep_interval(int seconds)
 {
 	struct timespec ts = { .tv_sec = seconds };
+	/* until a stop: in short naps, so that one just before is seen */
+	struct timespec nap = { .tv_nsec = 100000000 };
 
-	if (!stopping)
+	if (seconds == DAX_UNTIL_STOP) {
+		while (!stopping)
+			nanosleep(&nap, NULL);
+	} else if (!stopping) {
 		nanosleep(&ts, NULL);
+	}
 	return stopping;
+}
+
+int dax_run(const struct dax_opts *o, int (*report)(void *ctx, bool last),
+	    bool (*wait)(void *ctx), void *ctx)
+{
+	long count = o->count;
+	int err;
+
+	while (count != 0) {
+		bool last = wait ? wait(ctx) : dax_sleep_interval(o->interval);
+
+		dax_mount_names_refresh();
+		err = report(ctx, last);
+		if (err < 0)
+			return err;
+		if (last)
+			break;
+		if (count > 0 && err != DAX_NOT_SHOWN)
+			count--;
+	}
+	return 0;
 }

@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#include "args.h"
+
 /* SIGINT and SIGTERM stop the loop: one more report, then exit. */
 void dax_stop_on_signals(void);
 
@@ -14,10 +16,25 @@ void dax_stop(void);
 bool dax_stopping(void);
 
 /*
- * Sleep an interval, unless a stop came first; a stop signal cuts the
- * sleep short.  True when the report that follows is the last: the stop
- * came before its maps are read, so they hold everything up to the stop.
+ * Sleep an interval (DAX_UNTIL_STOP: until a stop), unless a stop came
+ * first; a stop signal cuts the sleep short.  True when the report that
+ * follows is the last: the stop came before its maps are read, so they
+ * hold everything up to the stop.
  */
 bool dax_sleep_interval(int seconds);
+
+/* What a tool's report() returns when it showed nothing (dax-top paused):
+ * the interval does not count against [count]. */
+#define DAX_NOT_SHOWN	1
+
+/*
+ * The loop of every tool: wait an interval (wait(ctx), or by default
+ * dax_sleep_interval()), refresh the mount names, report(ctx, last);
+ * until [count] reports, a stop, or report() fails (its negative errno
+ * is returned).  wait() returns true when the report that follows is
+ * the last.
+ */
+int dax_run(const struct dax_opts *o, int (*report)(void *ctx, bool last),
+	    bool (*wait)(void *ctx), void *ctx);
 
 #endif

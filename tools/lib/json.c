@@ -105,3 +105,23 @@ void json_bool(struct json *j, bool v)
 	begin_value(j);
 	fputs(v ? "true" : "false", j->out);
 }
+
+void json_u64_by(struct json *j, const char *key, const unsigned long long *v,
+		 const char *const *names, int n)
+{
+	json_key(j, key);
+	json_object_begin(j);
+	for (int i = 0; i < n; i++) {
+		json_key(j, names[i]);
+		json_u64(j, v[i]);
+	}
+	json_object_end(j);
+}
+
+void json_report_begin(struct json *j, FILE *out, int64_t when)
+{
+	json_init(j, out);
+	json_object_begin(j);
+	json_key(j, "time");
+	json_i64(j, when);
+}

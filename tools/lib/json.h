@@ -27,5 +27,10 @@ void json_u64(struct json *j, uint64_t v);
 void json_i64(struct json *j, int64_t v);
 void json_double(struct json *j, double v);
 void json_bool(struct json *j, bool v);
+/* A tool's report: {"time": when, ...; json_object_end() closes it. */
+void json_report_begin(struct json *j, FILE *out, int64_t when);
+/* "key": {"names[0]": v[0], ...}: a count kept by reason or mode. */
+void json_u64_by(struct json *j, const char *key, const unsigned long long *v,
+		 const char *const *names, int n);
 
 #endif

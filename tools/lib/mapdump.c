@@ -91,6 +91,24 @@ int map_dump_read(struct map_dump *d, int fd)
 	}
 }
 
+int map_dump_map(struct map_dump *d, const struct bpf_map *map)
+{
+	size_t value_size = bpf_map__value_size(map);
+
+	switch (bpf_map__type(map)) {
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+		value_size = percpu_value_size(value_size);
+		break;
+	default:
+		break;
+	}
+	d->key_size = bpf_map__key_size(map);
+	d->value_size = value_size;
+	return map_dump_read(d, bpf_map__fd(map));
+}
+
 void map_dump_free(struct map_dump *d)
 {
 	free(d->keys);
@@ -119,5 +137,32 @@ void percpu_sum_u64(__u64 *sum, size_t n, const void *values,
 
 		for (size_t i = 0; i < n; i++)
 			sum[i] += v[i];
+	}
+}
+
+void percpu_sum_hist(struct dax_hist *sum, const void *values,
+		     size_t value_size)
+{
+	int ncpus = libbpf_num_possible_cpus();
+
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		const struct dax_hist *h = percpu_copy(values, value_size, cpu);
+
+		for (int i = 0; i < DAX_HIST_SLOTS; i++)
+			sum->slots[i] += h->slots[i];
+		sum->sum_ns += h->sum_ns;
+	}
+}
+
+void percpu_newest_pool(struct dax_pool *pool, const struct dax_pool *first,
+			size_t value_size)
+{
+	int ncpus = libbpf_num_possible_cpus();
+
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		const struct dax_pool *p = percpu_copy(first, value_size, cpu);
+
+		if (p->ts > pool->ts)
+			*pool = *p;
 	}
 }

@@ -5,6 +5,9 @@
 
 #include <stddef.h>
 #include <linux/types.h>
+#include <bpf/libbpf.h>
+
+#include "daxmon.h"
 
 /*
  * The entries of a map as one read saw them: n keys of key_size bytes
@@ -22,6 +25,9 @@ struct map_dump {
  * over when entries go away under it, or key by key on kernels without
  * it.  0, or a negative errno. */
 int map_dump_read(struct map_dump *d, int fd);
+/* The same for a map of a skeleton: its key and value sizes (every
+ * CPU's copy of a per-CPU map's value) are set from the map. */
+int map_dump_map(struct map_dump *d, const struct bpf_map *map);
 void map_dump_free(struct map_dump *d);
 
 static inline const void *map_dump_key(const struct map_dump *d, int i)
@@ -43,5 +49,12 @@ const void *percpu_copy(const void *values, size_t value_size, int cpu);
 /* sum[i] += the i-th __u64 of every CPU's copy, for i < n. */
 void percpu_sum_u64(__u64 *sum, size_t n, const void *values,
 		    size_t value_size);
+/* A histogram (struct dax_hist at the start of each copy), summed. */
+void percpu_sum_hist(struct dax_hist *sum, const void *values,
+		     size_t value_size);
+/* The pool state of the copy that saw the newest event; first is the
+ * pool of the first CPU's copy (values of value_size bytes each). */
+void percpu_newest_pool(struct dax_pool *pool, const struct dax_pool *first,
+			size_t value_size);
 
 #endif

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
+
 struct metrics_http {
 	struct MHD_Daemon *daemon;
 	metrics_render_fn render;
@@ -60,12 +62,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		     "text/plain; version=0.0.4; charset=utf-8", body, len);
 }
 
-static int parse_listen(const char *listen, struct sockaddr_in *addr)
+int metrics_http_parse_listen(const char *listen, struct sockaddr_in *addr)
 {
 	const char *colon = strrchr(listen, ':');
 	char host[64] = "127.0.0.1";
-	char *end;
-	long port;
+	unsigned long long port;
 
 	if (colon && colon != listen) {
 		if ((size_t)(colon - listen) >= sizeof(host))
@@ -73,8 +74,7 @@ static int parse_listen(const char *listen, struct sockaddr_in *addr)
 		memcpy(host, listen, colon - listen);
 		host[colon - listen] = '\0';
 	}
-	port = strtol(colon ? colon + 1 : listen, &end, 10);
-	if (*end || port <= 0 || port > 65535)
+	if (dax_parse_number(colon ? colon + 1 : listen, 1, 65535, &port))
 		return -1;
 	memset(addr, 0, sizeof(*addr));
 	addr->sin_family = AF_INET;
@@ -88,7 +88,7 @@ struct metrics_http *metrics_http_start(const char *tool, const char *listen,
 	struct metrics_http *http;
 	struct sockaddr_in addr;
 
-	if (parse_listen(listen, &addr)) {
+	if (metrics_http_parse_listen(listen, &addr)) {
 		fprintf(stderr, "%s: bad --listen '%s': want [ADDR:]PORT, e.g. 9465 or 0.0.0.0:9465\n",
 			tool, listen);
 		return NULL;

@@ -4,14 +4,18 @@
 #define DAXMON_METRICS_HTTP_H
 
 #include <stddef.h>
+#include <netinet/in.h>
 
 struct metrics_http;
 
 /* Returns a malloc'ed exposition and its length, or NULL. */
 typedef char *(*metrics_render_fn)(size_t *len, void *ctx);
 
-/* listen is "[ADDR:]PORT"; ADDR defaults to 127.0.0.1.  NULL on error,
- * with a message. */
+/* listen is "[ADDR:]PORT", an IPv4 address; ADDR defaults to 127.0.0.1.
+ * 0 with *addr set, or -1: for the option's parser, before anything runs. */
+int metrics_http_parse_listen(const char *listen, struct sockaddr_in *addr);
+
+/* Serve listen (see above).  NULL on error, with a message. */
 struct metrics_http *metrics_http_start(const char *tool, const char *listen,
 					metrics_render_fn render, void *ctx);
 void metrics_http_stop(struct metrics_http *http);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "mounts.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,15 +43,77 @@ bool dax_mountinfo_find(FILE *f, const char *devno, char *buf, size_t size)
 	return found;
 }
 
+/* The whole of /proc/self/mountinfo as last read (dax-stat's HTTP
+ * thread asks for names too, hence the lock). */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *cache;
+static size_t cache_len;
+
+static char *read_mountinfo(size_t *len)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "r"), *out;
+	char *buf = NULL, chunk[4096];
+	size_t n;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	out = open_memstream(&buf, len);
+	if (out) {
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			fwrite(chunk, 1, n, out);
+		fclose(out);
+	}
+	fclose(f);
+	return buf;
+}
+
+/* At exit, so that a leak checker sees everything freed. */
+static void free_cache(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	free(cache);
+	cache = NULL;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+static void register_free(void)
+{
+	atexit(free_cache);
+}
+
+void dax_mount_names_refresh(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	size_t len;
+	char *fresh = read_mountinfo(&len), *old;
+
+	pthread_once(&once, register_free);
+	pthread_mutex_lock(&cache_lock);
+	old = cache;
+	cache = fresh;
+	cache_len = len;
+	pthread_mutex_unlock(&cache_lock);
+	free(old);
+}
+
 const char *dax_mount_name(uint32_t dev, char *buf, size_t size)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "r");
 	char want[32];
+	FILE *f;
+	bool found = false;
 
+	if (!cache)
+		dax_mount_names_refresh();
 	snprintf(want, sizeof(want), "%u:%u", KDEV_MAJOR(dev), KDEV_MINOR(dev));
-	if (!f || !dax_mountinfo_find(f, want, buf, size))
-		snprintf(buf, size, "%s", want);
-	if (f)
+	pthread_mutex_lock(&cache_lock);
+	f = cache ? fmemopen(cache, cache_len, "r") : NULL;
+	if (f) {
+		found = dax_mountinfo_find(f, want, buf, size);
 		fclose(f);
+	}
+	pthread_mutex_unlock(&cache_lock);
+	if (!found)
+		snprintf(buf, size, "%s", want);
 	return buf;
 }

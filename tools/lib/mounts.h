@@ -12,8 +12,13 @@
 #define KDEV_MAJOR(dev)	((unsigned int)((dev) >> 20))
 #define KDEV_MINOR(dev)	((unsigned int)((dev) & 0xfffff))
 
-/* Mount point of dev from /proc/self/mountinfo, else "major:minor". */
+/*
+ * Mount point of dev, else "major:minor": from /proc/self/mountinfo as
+ * dax_mount_names_refresh() last read it (the interval loop does, once an
+ * interval), or read now if it never did.  Safe from any thread.
+ */
 const char *dax_mount_name(uint32_t dev, char *buf, size_t size);
+void dax_mount_names_refresh(void);
 
 /* Mount point (unescaped) of devno, "major:minor", in a mountinfo stream. */
 bool dax_mountinfo_find(FILE *f, const char *devno, char *buf, size_t size);
