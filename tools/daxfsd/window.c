@@ -305,6 +305,21 @@ static int release_range(struct window *w, struct range *r)
 	return err;
 }
 
+static int for_each_part(struct window *w, uint64_t nodeid, uint64_t off,
+			 uint64_t len, bool writable_only,
+			 int (*fn)(struct window *w, struct range *r, uint64_t lo,
+				   uint64_t hi, const void *arg),
+			 const void *arg);
+
+static int part_release(struct window *w, struct range *r, uint64_t lo,
+			uint64_t hi, const void *arg)
+{
+	(void)lo;
+	(void)hi;
+	(void)arg;
+	return release_range(w, r);
+}
+
 /* ---- the FUSE operations ---- */
 
 int window_setup(struct window *w, uint64_t moffset, uint64_t nodeid, int fd,
@@ -324,6 +339,13 @@ int window_setup(struct window *w, uint64_t moffset, uint64_t nodeid, int fd,
 	/* Reuse or read-only -> writable upgrade: the guest may have stored
 	 * into a writable chunk, so save that before copying over it. */
 	err = release_range(w, r);
+	/* The guest maps a file byte in one range at a time, so another
+	 * range still holding these bytes is one it let go of whose
+	 * REMOVEMAPPING has not come yet (a sender killed while it waited
+	 * does not hold the file's locks until it does): its last stores go
+	 * to the file first, and it maps nothing after. */
+	if (!err)
+		err = for_each_part(w, nodeid, foffset, len, false, part_release, NULL);
 	r->nodeid = nodeid;
 	r->foffset = foffset;
 	r->len = len;

@@ -182,6 +182,24 @@ static void test_resetup_keeps_stores(struct window *w)
 	check_rc("remove", 0, window_remove(w, 0, CHUNK));
 }
 
+static void test_setup_takes_stale_range(struct window *w)
+{
+	reset();
+	check_rc("setup rw in chunk 0", 0, setup(w, 0, 0, 1));
+	pattern(want, 512, 5);
+	xpwrite(guest_fd, want, 512, 5 * 4096);
+	/* The guest let chunk 0 go; its REMOVEMAPPING comes after this */
+	check_rc("setup the same bytes in chunk 1", 0, setup(w, CHUNK, 0, 0));
+	expect_bytes("the new range starts from the stale one's stores", guest_fd,
+		     CHUNK + 5 * 4096, want, 512);
+	memset(want + 512, 0x33, 512);
+	xpwrite(guest_fd, want + 512, 512, 5 * 4096);
+	check_rc("the late remove of chunk 0", 0, window_remove(w, 0, CHUNK));
+	expect_bytes("the late remove writes nothing back", file_fd, 5 * 4096, want, 512);
+	printf("ok: a setup takes the stores of a range the guest let go of\n");
+	check_rc("remove", 0, window_remove(w, CHUNK, CHUNK));
+}
+
 static void test_write_coherence(struct window *w)
 {
 	reset();
@@ -562,6 +580,7 @@ int main(int argc, char **argv)
 	test_readonly_not_written_back(w);
 	test_remove_writes_back(w);
 	test_resetup_keeps_stores(w);
+	test_setup_takes_stale_range(w);
 	test_write_coherence(w);
 	test_truncate(w);
 	test_grow_after_store_past_eof(w);
