@@ -1,6 +1,6 @@
 # Bad dax mount options fail with the documented errno and a kernel log
 # line that says why; dax_dev= needs CAP_SYS_ADMIN in the initial user
-# namespace.
+# namespace; a mount shows its window in /proc/mounts.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/daxfs.sh"
 
@@ -38,6 +38,10 @@ losetup -d "$loop"
 
 start_daxfsd /tmp/src /tmp/mnt --dax-dev /dev/pmem0 || fail "first mount on pmem0 failed: $(cat "$daxfs_err")"
 first=$daxfs_pid
+opts=$(awk '$2 == "/tmp/mnt" {print $4}' /proc/mounts)
+[[ ,$opts, == *,dax_dev=/dev/pmem0,* && ,$opts, == *,dax=always,* ]] ||
+	fail "/proc/mounts does not show the window: $opts"
+echo "ok: /proc/mounts shows the window: $opts"
 expect_mount_error "dax_dev= in use" "Device or resource busy" "already in use" -o dax=always,dax_dev=/dev/pmem0
 daxfs_pid=$first
 stop_daxfsd /tmp/mnt
