@@ -48,4 +48,5 @@ umount /tmp/mnt 2>/dev/null || umount -l /tmp/mnt || fail "cannot unmount after 
 # the server's thread still sits on the reply for the rest of its hour
 kill -KILL "$daxfs_pid"
 wait "$daxfs_pid" 2>/dev/null
+rm -rf "$src"
 echo "ok: unmounted after the abort"

@@ -74,3 +74,4 @@ if got != want:
     sys.exit("differs from the writes that returned, first at byte %d" % bad)
 print("ok: own is the %d writes that returned on the old contents" % n)
 PY
+rm -rf "$src" "$work/own.before"

@@ -57,3 +57,4 @@ rmdir "$inst"
 timeout 300 cmp "$src/big" /tmp/mnt/big || fail "big differs through the window after the kills"
 echo "ok: big reads back exact once the server answers"
 stop_daxfsd /tmp/mnt
+rm -rf "$src"	# 128 MiB of the guest's tmpfs, which later tests need

@@ -68,3 +68,4 @@ got=$(dd if="$src/f.0" bs=4096 skip=1 count=1 status=none | md5sum)
 want=$(python3 -c 'import sys; sys.stdout.buffer.write(b"kept" * 1024)' | md5sum)
 expect_eq "f.0's fsync'ed bytes once the server is back" "$want" "$got"
 echo "ok: no busy inode, the fsync'ed bytes in the file"
+rm -rf "$src"
