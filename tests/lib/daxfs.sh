@@ -116,12 +116,13 @@ elif mode == "fsync":
 }
 
 # wait_blocked PID: until PID sleeps with a fuse function on its kernel
-# stack, a minute at most: a hang guard, the state is what is awaited.
+# stack, five minutes at most (as trace_wait): a hang guard, the state
+# is what is awaited.
 # Asleep is D, or S for a request the server has not answered yet (fuse
 # waits for a reply interruptibly until a signal comes).  Leaves the
 # fuse frames, innermost first, in blocked_at.
 wait_blocked() {
-	local deadline=$((SECONDS + 60)) state
+	local deadline=$((SECONDS + 300)) state
 	while ((SECONDS < deadline)); do
 		state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
 		if [[ $state == [DS] ]] && grep -q fuse "/proc/$1/stack" 2>/dev/null; then
