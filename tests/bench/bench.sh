@@ -149,7 +149,13 @@ tracer_start() {
 		scraper=$tool_pid &&
 		tool_pid=$stat_pid ;;
 	bpftrace)
-		start_ready 'dax-lat.bt: attached' "$log" stdbuf -oL bpftrace "$bt" ;;
+		# bpftrace 0.17 runs BEGIN before it attaches the tracepoints,
+		# and a SIGINT that arrives while it attaches them is lost: it
+		# then polls forever.  The line this variable asks for comes
+		# once every probe is attached (bpftrace's own tests wait for
+		# it), so the workload and ^C both come after it.
+		start_ready '^__BPFTRACE_NOTIFY_PROBES_ATTACHED$' "$log" \
+			env __BPFTRACE_NOTIFY_PROBES_ATTACHED=1 stdbuf -oL bpftrace "$bt" ;;
 	bcc-funclatency)
 		start_ready '^Tracing ' "$log" env PYTHONUNBUFFERED=1 "$bcc_tool" "$bcc_function"
 		stop_signal=TERM ;;
