@@ -106,13 +106,22 @@ static __always_inline void count_drop(__u32 cause)
 		(*n)++;
 }
 
+/*
+ * The NULL checks are for the verifier: the pointer arguments of a
+ * tracepoint defined in a module are PTR_MAYBE_NULL to tp_btf programs
+ * (6.12.y and 6.13+), and fuse is a module on distribution kernels.
+ */
 static __always_inline __u32 inode_dev(const struct inode *inode)
 {
+	if (!inode)
+		return 0;
 	return BPF_CORE_READ(inode, i_sb, s_dev);
 }
 
 static __always_inline __u64 inode_ino(const struct inode *inode)
 {
+	if (!inode)
+		return 0;
 	return BPF_CORE_READ(inode, i_ino);
 }
 
