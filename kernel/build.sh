@@ -61,14 +61,17 @@ report() {
 
 key=$(build_key)
 if [ -f "$out/kernel.key" ] && [ "$(cat "$out/kernel.key")" = "$key" ] &&
-   [ -f "$out/bzImage" ] && [ -f "$out/vmlinux" ]; then
+   [ -f "$out/bzImage" ] && [ -f "$out/vmlinux" ] && [ -d "$out/modules" ]; then
 	report
 	exit 0
 fi
 
 cache=${DAXMON_KERNEL_CACHE:-}
-if [ -n "$cache" ] && [ -f "$cache/$key/bzImage" ] && [ -f "$cache/$key/vmlinux" ]; then
+if [ -n "$cache" ] && [ -f "$cache/$key/bzImage" ] && [ -f "$cache/$key/vmlinux" ] &&
+   [ -d "$cache/$key/modules" ]; then
 	cp "$cache/$key/bzImage" "$cache/$key/vmlinux" "$cache/$key/kernel.release" "$out/"
+	rm -rf "$out/modules"
+	cp -a "$cache/$key/modules" "$out/"
 	echo "$key" > "$out/kernel.key"
 	echo "kernel: taken from cache $cache/$key"
 	report
@@ -116,14 +119,19 @@ kmake=(make -C "$tree" O="$obj" -s LOCALVERSION=)
 "$here/check-config.sh" "$obj/.config" "${fragments[@]}" ||
 	die "the kernel config is not what kernel/config asks for"
 
-echo "kernel: building the $variant bzImage with $(nproc) jobs"
-"${kmake[@]}" -j"$(nproc)" bzImage
+echo "kernel: building the $variant bzImage and modules with $(nproc) jobs"
+"${kmake[@]}" -j"$(nproc)" bzImage modules
 cp "$obj/arch/x86/boot/bzImage" "$obj/vmlinux" "$out/"
 "${kmake[@]}" kernelrelease > "$out/kernel.release"
+# modules/lib/modules/RELEASE, with modules.dep: the guest's
+# `modprobe -d modules` (tests/vm/guest-init) reads it from there
+rm -rf "$out/modules"
+"${kmake[@]}" INSTALL_MOD_PATH="$out/modules" DEPMOD=/sbin/depmod modules_install
 echo "$key" > "$out/kernel.key"
 # The shared cache is a convenience: failing to fill it is not an error.
 if [ -n "$cache" ] && mkdir -p "$cache/$key.tmp" 2>/dev/null &&
-   cp "$out/bzImage" "$out/vmlinux" "$out/kernel.release" "$cache/$key.tmp/"; then
+   cp "$out/bzImage" "$out/vmlinux" "$out/kernel.release" "$cache/$key.tmp/" &&
+   cp -a "$out/modules" "$cache/$key.tmp/"; then
 	rm -rf "${cache:?}/$key"
 	mv "$cache/$key.tmp" "$cache/$key"
 fi
