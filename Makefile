@@ -49,9 +49,11 @@ man: deps
 	done; echo "man: $(BUILD)/man/*.txt (read one with: man -l docs/man/dax-top.8)"
 
 # bpf/vmlinux.h is checked in; regenerate it after a kernel change that
-# matters to the BPF programs.
+# matters to the BPF programs.  fuse is a module: its BTF (the events,
+# struct fuse_conn_dax) is split from vmlinux's, and dumped with it.
 vmlinux-h: kernel
-	bpftool btf dump file $(BUILD)/vmlinux format c > bpf/vmlinux.h
+	bpftool -B $(BUILD)/vmlinux btf dump file \
+		$$(find $(BUILD)/modules -name fuse.ko) format c > bpf/vmlinux.h
 
 test: deps kernel tools
 	tests/run --build $(BUILD)
