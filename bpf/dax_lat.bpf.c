@@ -65,35 +65,35 @@ static __always_inline int end(__u64 id, __u32 dev, __u32 kind)
 	return 0;
 }
 
-DAX_EVENT(fuse_dax_setup_begin, FUSE_DAX_SETUP_ARGS)
+DAX_EVENT(fuse_dax_setup_begin, SETUP)
 {
 	return begin(current_tid(), inode_dev(inode), DAX_LAT_SETUP,
 		     inode_ino(inode));
 }
 
-DAX_EVENT(fuse_dax_setup_end, FUSE_DAX_SETUP_ARGS)
+DAX_EVENT(fuse_dax_setup_end, SETUP)
 {
 	return end(current_tid(), inode_dev(inode), DAX_LAT_SETUP);
 }
 
 /* A removal is timed by its range: the worker may end another's. */
-DAX_EVENT(fuse_dax_remove_begin, FUSE_DAX_REMOVE_ARGS)
+DAX_EVENT(fuse_dax_remove_begin, REMOVE)
 {
 	return begin(window_offset, inode_dev(inode), DAX_LAT_REMOVE,
 		     inode_ino(inode));
 }
 
-DAX_EVENT(fuse_dax_remove_end, FUSE_DAX_REMOVE_ARGS)
+DAX_EVENT(fuse_dax_remove_end, REMOVE)
 {
 	return end(window_offset, inode_dev(inode), DAX_LAT_REMOVE);
 }
 
-DAX_EVENT(fuse_dax_reclaim_begin, FUSE_DAX_RECLAIM_ARGS)
+DAX_EVENT(fuse_dax_reclaim_begin, RECLAIM)
 {
 	return begin(current_tid(), dev, reclaim_kind(reason), ino);
 }
 
-DAX_EVENT(fuse_dax_reclaim_end, FUSE_DAX_RECLAIM_ARGS)
+DAX_EVENT(fuse_dax_reclaim_end, RECLAIM)
 {
 	return end(current_tid(), dev, reclaim_kind(reason));
 }

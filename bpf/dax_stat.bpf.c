@@ -35,7 +35,7 @@ static __always_inline void hist_add(__u32 dev, __u32 kind, __u64 ns)
 	h->sum_ns += ns;
 }
 
-DAX_EVENT(fuse_dax_setup_begin, FUSE_DAX_SETUP_ARGS)
+DAX_EVENT(fuse_dax_setup_begin, SETUP)
 {
 	__u32 dev = inode_dev(inode);
 
@@ -44,7 +44,7 @@ DAX_EVENT(fuse_dax_setup_begin, FUSE_DAX_SETUP_ARGS)
 	return 0;
 }
 
-DAX_EVENT(fuse_dax_setup_end, FUSE_DAX_SETUP_ARGS)
+DAX_EVENT(fuse_dax_setup_end, SETUP)
 {
 	__u32 dev = inode_dev(inode);
 	struct dax_stat *s = stat_of(dev, nr_free, nr_busy, nr_ranges);
@@ -59,7 +59,7 @@ DAX_EVENT(fuse_dax_setup_end, FUSE_DAX_SETUP_ARGS)
 	return 0;
 }
 
-DAX_EVENT(fuse_dax_remove_begin, FUSE_DAX_REMOVE_ARGS)
+DAX_EVENT(fuse_dax_remove_begin, REMOVE)
 {
 	__u32 dev = inode_dev(inode);
 
@@ -68,7 +68,7 @@ DAX_EVENT(fuse_dax_remove_begin, FUSE_DAX_REMOVE_ARGS)
 	return 0;
 }
 
-DAX_EVENT(fuse_dax_remove_end, FUSE_DAX_REMOVE_ARGS)
+DAX_EVENT(fuse_dax_remove_end, REMOVE)
 {
 	__u32 dev = inode_dev(inode);
 	struct dax_stat *s = stat_of(dev, nr_free, nr_busy, nr_ranges);
@@ -85,14 +85,14 @@ DAX_EVENT(fuse_dax_remove_end, FUSE_DAX_REMOVE_ARGS)
 	return 0;
 }
 
-DAX_EVENT(fuse_dax_reclaim_begin, FUSE_DAX_RECLAIM_ARGS)
+DAX_EVENT(fuse_dax_reclaim_begin, RECLAIM)
 {
 	stat_of(dev, nr_free, nr_busy, nr_ranges);
 	start_begin(current_tid(), dev, reclaim_kind(reason), 0);
 	return 0;
 }
 
-DAX_EVENT(fuse_dax_reclaim_end, FUSE_DAX_RECLAIM_ARGS)
+DAX_EVENT(fuse_dax_reclaim_end, RECLAIM)
 {
 	struct dax_stat *s = stat_of(dev, nr_free, nr_busy, nr_ranges);
 	__u32 mode = reclaim_mode(reason), kind = reclaim_kind(reason);

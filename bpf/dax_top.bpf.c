@@ -52,7 +52,7 @@ static __always_inline struct dax_top_row *row_of(const struct inode *inode)
 	return r;
 }
 
-DAX_EVENT(fuse_dax_setup_end, FUSE_DAX_SETUP_ARGS)
+DAX_EVENT(fuse_dax_setup_end, SETUP)
 {
 	struct dax_top_mount *m = mount_of(inode_dev(inode), nr_free, nr_busy,
 					   nr_ranges);
@@ -66,7 +66,7 @@ DAX_EVENT(fuse_dax_setup_end, FUSE_DAX_SETUP_ARGS)
 }
 
 /* Inline: the reading or writing task; background: the kworker. */
-DAX_EVENT(fuse_dax_remove_end, FUSE_DAX_REMOVE_ARGS)
+DAX_EVENT(fuse_dax_remove_end, REMOVE)
 {
 	struct dax_top_mount *m = mount_of(inode_dev(inode), nr_free, nr_busy,
 					   nr_ranges);
@@ -80,7 +80,7 @@ DAX_EVENT(fuse_dax_remove_end, FUSE_DAX_REMOVE_ARGS)
 	return 0;
 }
 
-DAX_EVENT(fuse_dax_reclaim_end, FUSE_DAX_RECLAIM_ARGS)
+DAX_EVENT(fuse_dax_reclaim_end, RECLAIM)
 {
 	struct dax_top_mount *m = mount_of(dev, nr_free, nr_busy, nr_ranges);
 

@@ -11,46 +11,139 @@
 #include "daxmon.h"
 
 /*
- * The arguments of each class of fuse_dax events, named and typed as
- * TP_PROTO in kernel/patches/0001 (and btf_trace_fuse_dax_* in
- * vmlinux.h).  When an event changes, this is the one place to follow
- * it; a handler that uses an argument by name stops compiling if it goes.
+ * The fuse_dax events pass pointers the kernel's call sites already hold
+ * (TP_PROTO in kernel/patches, fuse_dax_trace.h; btf_trace_fuse_dax_* in
+ * vmlinux.h), so that a disabled event loads nothing.  A tool's handler
+ * gets their fields as values: FUSE_DAX_<class>_TP is the event's
+ * prototype, FUSE_DAX_<class>_VALUES what is read from it, and
+ * FUSE_DAX_<class>_ARGS the handler's parameters, named.  When an event
+ * changes, this is the one place to follow it; a handler that uses an
+ * argument by name stops compiling if it goes.
  */
+#define FUSE_DAX_SETUP_TP						\
+	const struct inode *inode, u64 offset,				\
+	const struct fuse_dax_mapping *dmap, bool writable, bool upgrade, \
+	int ret, const struct fuse_conn_dax *fcd
+#define FUSE_DAX_SETUP_VALUES						\
+	inode, dmap_window(dmap), upgrade, ret, POOL_VALUES(fcd)
 #define FUSE_DAX_SETUP_ARGS						\
-	const struct inode *inode, u64 offset, u64 window_offset,	\
-	bool writable, bool upgrade, int ret,				\
-	long nr_free, unsigned long nr_busy, unsigned long nr_ranges
-#define FUSE_DAX_REMOVE_ARGS						\
-	const struct inode *inode, u64 offset, u64 window_offset,	\
+	const struct inode *inode, u64 window_offset, bool upgrade, int ret, \
+	POOL_ARGS
+
+#define FUSE_DAX_REMOVE_TP						\
+	const struct inode *inode, const struct fuse_dax_mapping *dmap,	\
 	enum fuse_dax_reason reason, unsigned int batch, int ret,	\
-	long nr_free, unsigned long nr_busy, unsigned long nr_ranges
+	const struct fuse_conn_dax *fcd
+#define FUSE_DAX_REMOVE_VALUES						\
+	inode, dmap_window(dmap), reason, ret, POOL_VALUES(fcd)
+#define FUSE_DAX_REMOVE_ARGS						\
+	const struct inode *inode, u64 window_offset,			\
+	enum fuse_dax_reason reason, int ret, POOL_ARGS
+
+/* inode is NULL for the background worker's reclaim */
+#define FUSE_DAX_RECLAIM_TP						\
+	const struct fuse_conn_dax *fcd, const struct inode *inode,	\
+	enum fuse_dax_reason reason, unsigned long nr_to_free,		\
+	unsigned long nr_freed, int ret
+#define FUSE_DAX_RECLAIM_VALUES						\
+	reclaim_dev(fcd, inode), inode_ino(inode), reason, nr_freed, ret, \
+	POOL_VALUES(fcd)
 #define FUSE_DAX_RECLAIM_ARGS						\
-	dev_t dev, u64 ino, enum fuse_dax_reason reason,		\
-	unsigned long nr_to_free, unsigned long nr_freed, int ret,	\
-	long nr_free, unsigned long nr_busy, unsigned long nr_ranges
-#define FUSE_DAX_WAIT_ARGS						\
-	const struct inode *inode, u64 offset, bool write, int ret,	\
-	long nr_free, unsigned long nr_busy, unsigned long nr_ranges
+	__u32 dev, __u64 ino, enum fuse_dax_reason reason,		\
+	unsigned long nr_freed, int ret, POOL_ARGS
+
+#define FUSE_DAX_FAULT_WAIT_TP						\
+	const struct vm_fault *vmf, const struct inode *inode, bool write, \
+	int ret, const struct fuse_conn_dax *fcd
+#define FUSE_DAX_ALLOC_WAIT_TP						\
+	const struct inode *inode, loff_t pos, bool write, int ret,	\
+	const struct fuse_conn_dax *fcd
+#define FUSE_DAX_FAULT_WAIT_VALUES	inode, POOL_VALUES(fcd)
+#define FUSE_DAX_ALLOC_WAIT_VALUES	inode, POOL_VALUES(fcd)
+#define FUSE_DAX_FAULT_WAIT_ARGS	const struct inode *inode, POOL_ARGS
+#define FUSE_DAX_ALLOC_WAIT_ARGS	const struct inode *inode, POOL_ARGS
+
+/* The pool state every event ends with */
+#define POOL_ARGS	long nr_free, unsigned long nr_busy, unsigned long nr_ranges
+#define POOL_VALUES(fcd) pool_free(fcd), pool_busy(fcd), pool_ranges(fcd)
 
 /*
- * DAX_EVENT(event, args) { body }: the handler of event, its arguments
- * named by BPF_PROG, as two programs: event_btf (tp_btf, where the
- * kernel's BTF describes the event) and event_raw (raw_tp otherwise).
- * The tool keeps one of each pair (see tools/lib/attach.c).
+ * The NULL checks are for the verifier: the pointer arguments of a
+ * tracepoint defined in a module are PTR_MAYBE_NULL to tp_btf programs
+ * (6.12.y and 6.13+), and fuse is a module on distribution kernels.
  */
-#define DAX_EVENT(event, args...)					\
-static __always_inline int event##_handler(unsigned long long *ctx);	\
+static __always_inline __u32 inode_dev(const struct inode *inode)
+{
+	if (!inode)
+		return 0;
+	return BPF_CORE_READ(inode, i_sb, s_dev);
+}
+
+static __always_inline __u64 inode_ino(const struct inode *inode)
+{
+	if (!inode)
+		return 0;
+	return BPF_CORE_READ(inode, i_ino);
+}
+
+static __always_inline __u64 dmap_window(const struct fuse_dax_mapping *dmap)
+{
+	if (!dmap)
+		return 0;
+	return BPF_CORE_READ(dmap, window_offset);
+}
+
+static __always_inline long pool_free(const struct fuse_conn_dax *fcd)
+{
+	if (!fcd)
+		return 0;
+	return BPF_CORE_READ(fcd, nr_free_ranges);
+}
+
+static __always_inline unsigned long pool_busy(const struct fuse_conn_dax *fcd)
+{
+	if (!fcd)
+		return 0;
+	return BPF_CORE_READ(fcd, nr_busy_ranges);
+}
+
+static __always_inline unsigned long pool_ranges(const struct fuse_conn_dax *fcd)
+{
+	if (!fcd)
+		return 0;
+	return BPF_CORE_READ(fcd, nr_ranges);
+}
+
+/* The mount of a reclaim: its file's, or the worker's connection's */
+static __always_inline __u32 reclaim_dev(const struct fuse_conn_dax *fcd,
+					 const struct inode *inode)
+{
+	if (inode)
+		return inode_dev(inode);
+	if (!fcd)
+		return 0;
+	return BPF_CORE_READ(fcd, fc, dev);
+}
+
+/*
+ * DAX_EVENT(event, class) { body }: the handler of event, with the
+ * parameters FUSE_DAX_<class>_ARGS, as two programs: event_btf (tp_btf,
+ * where the kernel's BTF describes the event) and event_raw (raw_tp
+ * otherwise).  The tool keeps one of each pair (see tools/lib/attach.c).
+ */
+#define DAX_EVENT(event, class)						\
+static __always_inline int event##_handler(FUSE_DAX_##class##_ARGS);	\
 SEC("tp_btf/" #event)							\
-int event##_btf(unsigned long long *ctx)				\
+int BPF_PROG(event##_btf, FUSE_DAX_##class##_TP)			\
 {									\
-	return event##_handler(ctx);					\
+	return event##_handler(FUSE_DAX_##class##_VALUES);		\
 }									\
 SEC("raw_tp/" #event)							\
-int event##_raw(unsigned long long *ctx)				\
+int BPF_PROG(event##_raw, FUSE_DAX_##class##_TP)			\
 {									\
-	return event##_handler(ctx);					\
+	return event##_handler(FUSE_DAX_##class##_VALUES);		\
 }									\
-static __always_inline int BPF_PROG(event##_handler, args)
+static __always_inline int event##_handler(FUSE_DAX_##class##_ARGS)
 
 /* A tool's handler of wait begins or ends: kind is DAX_LAT_*_WAIT. */
 #define DAX_WAIT_HANDLER(name)						\
@@ -60,19 +153,19 @@ static __always_inline int name(const struct inode *inode, __u32 kind,	\
 
 /* The four wait events, handled by the tool's DAX_WAIT_HANDLERs. */
 #define DAX_WAIT_EVENTS(begin, end)					\
-DAX_EVENT(fuse_dax_fault_wait_begin, FUSE_DAX_WAIT_ARGS)		\
+DAX_EVENT(fuse_dax_fault_wait_begin, FAULT_WAIT)		\
 {									\
 	return begin(inode, DAX_LAT_FAULT_WAIT, nr_free, nr_busy, nr_ranges); \
 }									\
-DAX_EVENT(fuse_dax_fault_wait_end, FUSE_DAX_WAIT_ARGS)			\
+DAX_EVENT(fuse_dax_fault_wait_end, FAULT_WAIT)			\
 {									\
 	return end(inode, DAX_LAT_FAULT_WAIT, nr_free, nr_busy, nr_ranges); \
 }									\
-DAX_EVENT(fuse_dax_alloc_wait_begin, FUSE_DAX_WAIT_ARGS)		\
+DAX_EVENT(fuse_dax_alloc_wait_begin, ALLOC_WAIT)		\
 {									\
 	return begin(inode, DAX_LAT_ALLOC_WAIT, nr_free, nr_busy, nr_ranges); \
 }									\
-DAX_EVENT(fuse_dax_alloc_wait_end, FUSE_DAX_WAIT_ARGS)			\
+DAX_EVENT(fuse_dax_alloc_wait_end, ALLOC_WAIT)			\
 {									\
 	return end(inode, DAX_LAT_ALLOC_WAIT, nr_free, nr_busy, nr_ranges); \
 }
@@ -106,24 +199,6 @@ static __always_inline void count_drop(__u32 cause)
 		(*n)++;
 }
 
-/*
- * The NULL checks are for the verifier: the pointer arguments of a
- * tracepoint defined in a module are PTR_MAYBE_NULL to tp_btf programs
- * (6.12.y and 6.13+), and fuse is a module on distribution kernels.
- */
-static __always_inline __u32 inode_dev(const struct inode *inode)
-{
-	if (!inode)
-		return 0;
-	return BPF_CORE_READ(inode, i_sb, s_dev);
-}
-
-static __always_inline __u64 inode_ino(const struct inode *inode)
-{
-	if (!inode)
-		return 0;
-	return BPF_CORE_READ(inode, i_ino);
-}
 
 /* The pool state that ends every fuse_dax_* event's arguments. */
 static __always_inline void read_pool(struct dax_pool *pool, long nr_free,
