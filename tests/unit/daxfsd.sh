@@ -213,6 +213,12 @@ rc=$?
 rc=$?
 [ $rc = 2 ] && grep -q "bad time" "$tmp/err" ||
 	fail "expected exit 2 for a time without unit, saw $rc: $(cat "$tmp/err")"
+for n in 0 -1 x 2x; do
+	"$daxfsd" --fail-removemapping "$n" "$src" "$mnt" 2>"$tmp/err"
+	rc=$?
+	[ $rc = 2 ] && grep -q "fail-removemapping wants a request number" "$tmp/err" ||
+		fail "expected exit 2 for --fail-removemapping $n, saw $rc: $(cat "$tmp/err")"
+done
 "$daxfsd" "$src" 2>"$tmp/err"
 rc=$?
 [ $rc = 2 ] || fail "expected exit 2 without MOUNTPOINT, saw $rc"

@@ -2,6 +2,7 @@
 /* SETUPMAPPING / REMOVEMAPPING requests -> window table. */
 #include "dax.h"
 
+#include "inject.h"
 #include "inode.h"
 #include "proto.h"
 #include "server.h"
@@ -50,6 +51,11 @@ void dax_removemapping(struct req *r)
 
 	if (in->count > (r->arglen - sizeof(*in)) / sizeof(struct fuse_removemapping_one)) {
 		reply_err(r, -EINVAL);
+		return;
+	}
+	if (inject_fail_removemapping()) {
+		stats_add_failed_removemapping_ranges(in->count);
+		reply_err(r, -EIO);
 		return;
 	}
 	stats_add_removemapping_ranges(in->count);

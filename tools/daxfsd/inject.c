@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <linux/fuse.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,10 @@
 /* Written only while parsing options, before any worker thread starts. */
 static uint64_t delay_us[OPCODE_MAX];
 static enum bad_reply bad_setupmapping;
+static uint64_t fail_removemapping_nth;
+
+/* REMOVEMAPPING requests seen, for --fail-removemapping */
+static atomic_uint_least64_t removemappings;
 
 static pthread_mutex_t stall_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t stall_cond = PTHREAD_COND_INITIALIZER;
@@ -81,6 +86,26 @@ int inject_parse_bad_reply(const char *kind)
 		}
 	}
 	return -1;
+}
+
+int inject_parse_fail_removemapping(const char *n)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(n, &end, 10);
+	if (errno || end == n || *end || *n == '-' || v < 1)
+		return -1;
+	fail_removemapping_nth = v;
+	return 0;
+}
+
+bool inject_fail_removemapping(void)
+{
+	uint64_t nth = atomic_fetch_add(&removemappings, 1) + 1;
+
+	return fail_removemapping_nth && nth == fail_removemapping_nth;
 }
 
 enum bad_reply inject_bad_reply(uint32_t opcode)

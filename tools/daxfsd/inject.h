@@ -34,6 +34,13 @@ enum bad_reply { BAD_NONE, BAD_SHORT, BAD_UNIQUE, BAD_OVERSIZED, BAD_ERROR };
 int inject_parse_bad_reply(const char *kind);
 enum bad_reply inject_bad_reply(uint32_t opcode);
 
+/* --fail-removemapping N: the Nth REMOVEMAPPING request (1 is the first)
+ * fails with EIO and removes nothing.  Parses N; -1 if it is not 1 or
+ * more.  inject_fail_removemapping() counts a request and says whether
+ * it is that one. */
+int inject_parse_fail_removemapping(const char *n);
+bool inject_fail_removemapping(void);
+
 /* At shutdown: stop holding replies for good, so workers can finish. */
 void inject_release(void);
 

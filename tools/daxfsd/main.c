@@ -69,6 +69,9 @@ static void usage(FILE *f)
 "                       unknown unique), oversized (unexpected payload:\n"
 "                       the kernel fails the request) or error (EIO);\n"
 "                       refused replies count as rejected_replies\n"
+"  --fail-removemapping N  fail the Nth REMOVEMAPPING request (1 is the\n"
+"                       first) with EIO, removing nothing; its ranges count\n"
+"                       as failed_removemapping_ranges\n"
 "  --ready-fd N         write \"ready\\n\" to fd N once mounted, then close it\n"
 "  -o OPTS              extra mount options, appended as they are\n"
 "  -v                   log every request and reply to stderr\n"
@@ -136,6 +139,7 @@ enum {
 	OPT_DELAY,
 	OPT_STALL,
 	OPT_BAD_SETUPMAPPING,
+	OPT_FAIL_REMOVEMAPPING,
 	OPT_READY_FD,
 };
 
@@ -146,6 +150,7 @@ static const struct option long_options[] = {
 	{ "delay", required_argument, NULL, OPT_DELAY },
 	{ "stall-removemapping", no_argument, NULL, OPT_STALL },
 	{ "bad-setupmapping", required_argument, NULL, OPT_BAD_SETUPMAPPING },
+	{ "fail-removemapping", required_argument, NULL, OPT_FAIL_REMOVEMAPPING },
 	{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -188,6 +193,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_BAD_SETUPMAPPING:
 			if (inject_parse_bad_reply(optarg) != 0)
 				bad_option("--bad-setupmapping wants short, unique, oversized or error; got '%s'", optarg);
+			break;
+		case OPT_FAIL_REMOVEMAPPING:
+			if (inject_parse_fail_removemapping(optarg) != 0)
+				bad_option("--fail-removemapping wants a request number, 1 or more; got '%s'", optarg);
 			break;
 		case OPT_READY_FD:
 			o->ready_fd = parse_int(optarg, 0, INT_MAX, "--ready-fd wants a file descriptor number, got '%s'");

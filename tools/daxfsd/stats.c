@@ -15,6 +15,7 @@
 static atomic_uint_least64_t requests[OPCODE_MAX];
 static atomic_uint_least64_t unknown_requests;
 static atomic_uint_least64_t removemapping_ranges;
+static atomic_uint_least64_t failed_removemapping_ranges;
 static atomic_uint_least64_t errors;
 static atomic_uint_least64_t rejected;
 
@@ -39,6 +40,11 @@ void stats_count_rejected(void)
 	atomic_fetch_add(&rejected, 1);
 }
 
+void stats_add_failed_removemapping_ranges(uint64_t n)
+{
+	atomic_fetch_add(&failed_removemapping_ranges, n);
+}
+
 void stats_add_removemapping_ranges(uint64_t n)
 {
 	atomic_fetch_add(&removemapping_ranges, n);
@@ -60,6 +66,8 @@ static void print_json(FILE *f, uint64_t writeback_bytes)
 		(uint64_t)atomic_load(&unknown_requests));
 	fprintf(f, "\"removemapping_ranges\":%" PRIu64 ",",
 		(uint64_t)atomic_load(&removemapping_ranges));
+	fprintf(f, "\"failed_removemapping_ranges\":%" PRIu64 ",",
+		(uint64_t)atomic_load(&failed_removemapping_ranges));
 	fprintf(f, "\"writeback_bytes\":%" PRIu64 ",", writeback_bytes);
 	fprintf(f, "\"errors\":%" PRIu64 ",", (uint64_t)atomic_load(&errors));
 	fprintf(f, "\"rejected_replies\":%" PRIu64 "}\n", (uint64_t)atomic_load(&rejected));

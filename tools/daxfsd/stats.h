@@ -23,6 +23,9 @@ void stats_count_rejected(void);
 /* REMOVEMAPPING: add the number of ranges one request names. */
 void stats_add_removemapping_ranges(uint64_t n);
 
+/* Ranges of REMOVEMAPPING requests failed on purpose (--fail-removemapping) */
+void stats_add_failed_removemapping_ranges(uint64_t n);
+
 /* Writes the JSON to path via path.tmp + rename, so a reader never sees
  * half a file.  writeback_bytes comes from the window (0 without one).
  * Returns 0, or -errno. */
