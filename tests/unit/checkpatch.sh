@@ -45,7 +45,8 @@ while read -r p; do
 	f=$repo/kernel/patches/$p
 	[ -f "$f" ] || fail "series names $p, which is not in kernel/patches"
 	grep -q '^Signed-off-by: ' "$f" || fail "$p has no Signed-off-by"
-	report=$("$checkpatch" --strict --no-tree --show-types "$f" 2>&1)
+	# from / : in a git checkout checkpatch leaves a CamelCase cache file
+	report=$(cd / && "$checkpatch" --strict --no-tree --show-types "$f" 2>&1)
 	left=$(idiom_only "$f" <<<"$report")
 	[ -z "$left" ] || { echo "$report"; fail "$p: $left"; }
 	echo "ok: $p: $(grep "^total:" <<<"$report")$(grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$report" || echo ', all of them the EM()/EMe() idiom')"
