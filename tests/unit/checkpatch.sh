@@ -18,7 +18,10 @@ fi
 # upstream fs/fuse/fuse_trace.h does for the opcodes; checkpatch flags
 # that list there too (complex macro, unused argument, trailing
 # semicolon, CamelCase EMe).  A new file under fs/fuse/ needs no
-# MAINTAINERS change: FUSE's entry covers the directory.
+# MAINTAINERS change: FUSE's entry covers the directory.  A Fixes: id is
+# looked up in the git history of the tree checkpatch runs in; the
+# source here is a tarball with none, so every id is "unknown" (their
+# form is checked by tests/unit/series.sh, their subjects by hand).
 idiom_only() {
 	python3 -c '
 import re, sys
@@ -32,6 +35,8 @@ for block in re.split(r"\n(?=(?:ERROR|WARNING|CHECK):)", sys.stdin.read()):
         continue
     src = [l for l in block.splitlines() if l.startswith("+")]
     if m.group(2) in idiom and src and line.match(src[0]):
+        continue
+    if m.group(2) == "UNKNOWN_COMMIT_ID":
         continue
     if m.group(2) == "FILE_PATH_CHANGES" and new and all(f.startswith("fs/fuse/") for f in new):
         continue
@@ -49,7 +54,7 @@ while read -r p; do
 	report=$(cd / && "$checkpatch" --strict --no-tree --show-types "$f" 2>&1)
 	left=$(idiom_only "$f" <<<"$report")
 	[ -z "$left" ] || { echo "$report"; fail "$p: $left"; }
-	echo "ok: $p: $(grep "^total:" <<<"$report")$(grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$report" || echo ', all of them the EM()/EMe() idiom')"
+	echo "ok: $p: $(grep "^total:" <<<"$report")$(grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$report" || echo ', all of them the EM()/EMe() idiom or a Fixes: id with no history to look it up in')"
 	n=$((n + 1))
 done < "$repo/kernel/patches/series"
 [ $n -gt 0 ] || fail "kernel/patches/series lists no patch"
