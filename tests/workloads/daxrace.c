@@ -5,7 +5,7 @@
  * process does the other side; then it goes on.  What came of it is for
  * the caller to check (the exit status, the file on the server's side).
  *
- * daxrace FILE (kernel patch 0004): a child stores into the first page of
+ * daxrace FILE (kernel patch 0002): a child stores into the first page of
  * FILE through a shared mapping; its write fault misses the range lookup
  * and is held right after it.  Meanwhile this process reads the second
  * page with pread(2), which sets the same range up read-only.  Then the
@@ -35,6 +35,12 @@
  * process waits until the reader sleeps on the entry (its kernel stack,
  * /proc/PID/stack), then lets the close go; the read must succeed.  Same
  * needs on FILE and the pool as --open.
+ *
+ * daxrace --attr FILE SERVER_FILE: as --open, but during the hold this
+ * process grows FILE by a page on the server's side (SERVER_FILE is FILE
+ * as the server sees it) and stat()s FILE, asking the server: the new
+ * size makes fuse_change_attributes_i() invalidate FILE's pages, DAX
+ * entries included, without invalidate_lock.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -68,12 +74,14 @@ enum race_mode {
 	RACE_UPGRADE,	/* a write fault against a reader's setup */
 	RACE_OPEN,	/* inline reclaim against open(2) */
 	RACE_FLUSH,	/* inline reclaim against the writeback of close(2) */
+	RACE_ATTR,	/* inline reclaim against a size change seen by stat(2) */
 	RACE_NR_MODES,
 };
 
 struct race {
 	enum race_mode mode;
 	const char *path;
+	const char *server_path;	/* --attr */
 	int fd;
 	unsigned char *map;	/* the first page; else all of FILE */
 	size_t map_len;
@@ -101,6 +109,10 @@ static const struct race_kind {
 	[RACE_FLUSH] = { "--flush", "hold_flush", "pfn_mkclean_range", "close",
 			 "reader reclaimed the entry's range",
 			 "it wrote nothing back (no dirty DAX entry of FILE mapped)" },
+	[RACE_ATTR] = { "--attr", "hold_reclaim", "find_get_entries", "writer",
+			"grew the file on the server and stat()ed it",
+			"its write found a free range (fill the pool first, "
+			"and hold the server's REMOVEMAPPING)" },
 };
 
 /* The held task: waits for the go, then writes. */
@@ -255,6 +267,31 @@ static int start_reader(struct race *r)
 }
 
 /*
+ * --attr: FILE grows by a page on the server's side, and a stat(2) that
+ * asks the server (AT_STATX_FORCE_SYNC) must see it.
+ */
+static int change_size(const struct race *r)
+{
+	off_t size = r->map_len + PAGE;
+	struct statx stx;
+
+	if (truncate(r->server_path, size)) {
+		fprintf(stderr, "daxrace: truncate %s: %s\n", r->server_path, strerror(errno));
+		return -1;
+	}
+	if (statx(AT_FDCWD, r->path, AT_STATX_FORCE_SYNC, STATX_SIZE, &stx)) {
+		fprintf(stderr, "daxrace: statx %s: %s\n", r->path, strerror(errno));
+		return -1;
+	}
+	if ((off_t)stx.stx_size != size) {
+		fprintf(stderr, "daxrace: stat saw %llu bytes, not the server's %lld\n",
+			(unsigned long long)stx.stx_size, (long long)size);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The other side of the race, while the writer is held.  The file opened
  * stays open: close(2) would wait for the writer's inode lock.
  */
@@ -264,6 +301,8 @@ static int meddle(struct race *r)
 
 	if (r->mode == RACE_FLUSH)
 		return start_reader(r);
+	if (r->mode == RACE_ATTR)
+		return change_size(r);
 	if (r->mode == RACE_UPGRADE) {
 		if (pread(r->fd, buf, 1, PAGE) != 1) {
 			perror("daxrace: pread");
@@ -436,7 +475,8 @@ static enum race_mode mode_of(const char *option)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: daxrace [--open | --flush] FILE\n");
+	fprintf(stderr, "usage: daxrace [--open | --flush] FILE\n"
+		"       daxrace --attr FILE SERVER_FILE\n");
 	return 2;
 }
 
@@ -447,11 +487,14 @@ int main(int argc, char **argv)
 	struct bpf_program *prog;
 	int err = 1;
 
-	if (argc == 3)
+	if (argc >= 3)
 		r.mode = mode_of(argv[1]);
-	if (argc < 2 || argc > 3 || r.mode == RACE_NR_MODES)
+	if (argc < 2 || r.mode == RACE_NR_MODES || argc != (r.mode == RACE_UPGRADE ? 2 :
+							  r.mode == RACE_ATTR ? 4 : 3))
 		return usage();
-	r.path = argv[argc - 1];
+	r.path = argv[r.mode == RACE_UPGRADE ? 1 : 2];
+	if (r.mode == RACE_ATTR)
+		r.server_path = argv[3];
 	if (r.path[0] == '-')
 		return usage();
 	libbpf_set_print(libbpf_print);
