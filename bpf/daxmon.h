@@ -6,7 +6,7 @@
 #define DAX_HIST_SLOTS	32
 #define DAX_COMM_LEN	16
 
-/* Mirrors enum fuse_dax_reason of kernel/patches/0001 (the event ABI). */
+/* Mirrors enum fuse_dax_reason of kernel/patches/0007 (the event ABI). */
 enum dax_reason {
 	DAX_REASON_INLINE,
 	DAX_REASON_BACKGROUND,

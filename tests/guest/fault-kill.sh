@@ -1,4 +1,4 @@
-# A page fault waiting for a free range can be killed (patch 0003): with
+# A page fault waiting for a free range can be killed (patch 0001): with
 # the pool empty and the server holding REMOVEMAPPING, a task asleep in
 # the fault wait dies of SIGKILL at once; a non-fatal signal leaves
 # another waiter asleep; when the server resumes, that one finishes and

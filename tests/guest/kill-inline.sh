@@ -3,7 +3,7 @@
 # its own file's ranges and waits for the server's answer, holding the
 # inode lock; a reader and an fsync(2) of that file sleep behind it.
 # SIGKILL must end each of them while the server still holds (patch
-# 0007); every write that returned is in the file after the unmount.
+# 0001); every write that returned is in the file after the unmount.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/daxfs.sh"
 # Only a kernel where a sleep ignores SIGKILL needs the server to resume

@@ -4,8 +4,8 @@
 # invalidate_lock and range lock while it waits for the server, so every
 # task on that file sleeps behind it: a page fault, a read(2), a write(2)
 # behind the reader's inode lock, an fsync(2) behind the writer.  SIGKILL
-# must end each of them while the server still holds (patches 0003 and
-# 0007); once it answers, the file reads back exact.
+# must end each of them while the server still holds (patch 0001); once
+# it answers, the file reads back exact.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/daxfs.sh"
 # Only a kernel where a sleep ignores SIGKILL needs the server to resume

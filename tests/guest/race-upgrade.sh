@@ -1,4 +1,4 @@
-# The race of patch 0004, made to happen every time: a write fault whose
+# The race of patch 0002, made to happen every time: a write fault whose
 # lookup missed is held (tests/workloads/daxrace.bpf.c) while a reader
 # sets the same range up read-only; let go, the writer finds the reader's
 # range and must have it upgraded to writable before it stores.  Without

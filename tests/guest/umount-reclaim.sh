@@ -5,7 +5,7 @@
 # go ("VFS: Busy inodes after unmount" otherwise), but must not wait for
 # the server to do so: a non-DAX /dev/fuse unmount does not either.  The
 # unmount ends the connection first, which ends the worker's request
-# (patch 0002); what was fsync'ed before is in the file when the server
+# (patch 0008); what was fsync'ed before is in the file when the server
 # comes back and writes its window back.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/daxfs.sh"
