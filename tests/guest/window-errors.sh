@@ -64,3 +64,29 @@ grep -q "Operation not permitted" "$work/userns.out" || fail "userns: expected E
 dmesg | tail -n +"$((before + 1))" | grep -q "dax_dev needs CAP_SYS_ADMIN" ||
 	fail "userns: no 'dax_dev needs CAP_SYS_ADMIN' in the kernel log"
 echo "ok: user namespace: $(head -1 "$work/userns.out")"
+
+# A privileged mount for an unprivileged server: /dev/fuse opened by
+# nobody, its fd handed to root (as a setuid mount helper would be), who
+# mounts with dax_dev=.  The server would get the device: refused.
+out=$(python3 - <<'PY'
+import ctypes, os, socket
+a, b = socket.socketpair(socket.AF_UNIX)
+pid = os.fork()
+if pid == 0:
+    os.setgid(65534)
+    os.setuid(65534)
+    socket.send_fds(a, [b"x"], [os.open("/dev/fuse", os.O_RDWR)])
+    os._exit(0)
+_, fds, _, _ = socket.recv_fds(b, 1, 1)
+os.waitpid(pid, 0)
+libc = ctypes.CDLL(None, use_errno=True)
+opts = f"fd={fds[0]},rootmode=40000,user_id=0,group_id=0,dax=always,dax_dev=/dev/pmem0"
+if libc.mount(b"daxmon", b"/tmp/mnt", b"fuse", 0, opts.encode()):
+    print("mount:", os.strerror(ctypes.get_errno()))
+else:
+    libc.umount2(b"/tmp/mnt", 2)	# MNT_DETACH: nobody serves it
+    print("mounted")
+PY
+)
+expect_eq "root's mount for a server that opened /dev/fuse as nobody" \
+	"mount: Operation not permitted" "$out"
