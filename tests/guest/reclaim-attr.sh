@@ -13,13 +13,5 @@
 
 mount_full_pool	# no range free for the write into big's fourth range
 
-start_ready 'let the writer go' "$work/race.out" "$build/tools/daxrace" --attr /tmp/mnt/big "$src/big" ||
-	fail "daxrace could not set the race up: $(cat "$work/race.out")"
-race=$tool_pid
-release_stall	# the writer's REMOVEMAPPING, and the worker's, may go now
-wait "$race" || fail "the write racing the size change failed: $(cat "$work/race.out")"
-cat "$work/race.out"
-stop_daxfsd /tmp/mnt
-expect_eq "byte 6 MiB of the file on the server" 5a \
-	"$(od -An -tx1 -j $((6 << 20)) -N1 "$src/big" | tr -d ' ')"
+held_write_race "the size change" --attr /tmp/mnt/big "$src/big"
 echo "ok: the write reclaimed a range of its file while a stat saw it grow"

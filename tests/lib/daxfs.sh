@@ -56,6 +56,25 @@ mount_full_pool() {
 	timeout 60 cat /tmp/mnt/f.* > /dev/null || fail "reading the files through the window"
 }
 
+# held_write_race WHAT DAXRACE_ARGS...: run daxrace against the pool of
+# mount_full_pool, its writer held in its inline reclaim while the other
+# side (WHAT, for a failure) is done; then the server may answer, the
+# write must succeed and its byte be in big's fourth range on the
+# server's side.  Unmounts.
+held_write_race() {
+	local what=$1 race
+	shift
+	start_ready 'let the writer go' "$work/race.out" "$build/tools/daxrace" "$@" ||
+		fail "daxrace could not set the race up: $(cat "$work/race.out")"
+	race=$tool_pid
+	release_stall	# the writer's REMOVEMAPPING, and the worker's, may go now
+	wait "$race" || fail "the write racing $what failed: $(cat "$work/race.out")"
+	cat "$work/race.out"
+	stop_daxfsd /tmp/mnt
+	expect_eq "byte 6 MiB of the file on the server" 5a \
+		"$(od -An -tx1 -j $((6 << 20)) -N1 "$src/big" | tr -d ' ')"
+}
+
 # stat_of KEY: a number from the server's stats JSON ("SETUPMAPPING",
 # "removemapping_ranges", ...).
 stat_of() {

@@ -62,6 +62,7 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+#include "proc.h"
 #include "../../tools/daxfsd/window.h"	/* WINDOW_RANGE_SIZE */
 
 #define PAGE		4096
@@ -90,57 +91,6 @@ static void die(const char *what)
 	exit(1);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* /proc/PID/NAME into buf; false if it cannot be read */
-static bool read_proc(pid_t pid, const char *name, char *buf, size_t size)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return false;
-	buf[n] = '\0';
-	return true;
-}
-
-/* The state letter of PID (/proc/PID/stat), or 0 */
-static char task_state(pid_t pid)
-{
-	char stat[512];
-	const char *p;
-
-	if (!read_proc(pid, "stat", stat, sizeof(stat)) || !(p = strrchr(stat, ')')))
-		return 0;
-	return p[1] == ' ' ? p[2] : 0;
-}
-
-/* Whether /proc/PID/stack (PID: a task or a thread) names every one of WHAT */
-static bool stack_has(pid_t pid, const char *const *what)
-{
-	char stack[4096];
-
-	if (!read_proc(pid, "stack", stack, sizeof(stack)))
-		return false;
-	for (; *what; what++)
-		if (!strstr(stack, *what))
-			return false;
-	return true;
-}
-
 /* The task sleeping in the background reclaim's wait for a page, or 0 */
 static pid_t find_waiting_worker(void)
 {
@@ -157,7 +107,7 @@ static pid_t find_waiting_worker(void)
 	while (!pid && (d = readdir(proc))) {
 		pid_t p = atoi(d->d_name);
 
-		if (p > 0 && task_state(p) == 'S' && stack_has(p, worker_waits))
+		if (p > 0 && task_state(p) == 'S' && stack_has_all(p, worker_waits))
 			pid = p;
 	}
 	closedir(proc);
@@ -176,7 +126,7 @@ static void wait_task(pid_t tid, char state, const char *const *what, const char
 {
 	double deadline = now() + WAIT_S;
 
-	while (!(task_state(tid) == state && stack_has(tid, what))) {
+	while (!(task_state(tid) == state && stack_has_all(tid, what))) {
 		if (now() > deadline) {
 			char stack[4096] = "";
 

@@ -58,6 +58,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "daxrace.h"
+#include "proc.h"
 #include "daxrace.skel.h"
 #include "../../tools/daxfsd/window.h"	/* WINDOW_RANGE_SIZE */
 
@@ -142,14 +143,6 @@ static void run_writer(const struct race *r, int go_fd)
 	_exit(0);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 enum poll_end { POLL_DONE, POLL_EXITED, POLL_TIMEOUT };
 
 /* Polls every millisecond until done(arg), CHILD exits (*status), or SECONDS pass. */
@@ -181,25 +174,6 @@ static bool child_succeeded(pid_t child, const char *who)
 	return false;
 }
 
-/* /proc/PID/NAME of the reader into buf; false if it cannot be read */
-static bool read_proc(pid_t pid, const char *name, char *buf, size_t size)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return true;
-}
-
 /*
  * --flush: the reader sleeps uninterruptibly (state D) in its own
  * writeback of the held entry or in removing it; merely passing through
@@ -207,17 +181,12 @@ static bool read_proc(pid_t pid, const char *name, char *buf, size_t size)
  */
 static bool reader_waits(const void *arg)
 {
+	static const char *const where[] = {
+		"dax_writeback_mapping_range", "invalidate_inode_pages2_range", NULL
+	};
 	pid_t reader = *(const pid_t *)arg;
-	char stat[512], stack[4096];
-	const char *state;
 
-	if (!read_proc(reader, "stat", stat, sizeof(stat)) ||
-	    !(state = strrchr(stat, ')')) || state[1] != ' ' || state[2] != 'D')
-		return false;
-	if (!read_proc(reader, "stack", stack, sizeof(stack)))
-		return false;
-	return strstr(stack, "dax_writeback_mapping_range") ||
-	       strstr(stack, "invalidate_inode_pages2_range");
+	return task_state(reader) == 'D' && stack_has_any(reader, where);
 }
 
 /*
