@@ -114,29 +114,46 @@ static pid_t find_waiting_worker(void)
 	return pid;
 }
 
-static void tick(void)
+/* Polls every millisecond until done(arg), WAIT_S at most; false if not */
+static bool poll_for(bool (*done)(const void *), const void *arg)
 {
 	const struct timespec ms = { .tv_nsec = 1000000 };
+	double deadline = now() + WAIT_S;
 
-	nanosleep(&ms, NULL);
+	while (!done(arg)) {
+		if (now() > deadline)
+			return false;
+		nanosleep(&ms, NULL);
+	}
+	return true;
+}
+
+struct task_wait {
+	pid_t tid;
+	char state;
+	const char *const *what;
+};
+
+static bool task_waits(const void *arg)
+{
+	const struct task_wait *w = arg;
+
+	return task_state(w->tid) == w->state && stack_has_all(w->tid, w->what);
 }
 
 /* Polls until task TID is in STATE with a stack naming all of WHAT. */
 static void wait_task(pid_t tid, char state, const char *const *what, const char *doing)
 {
-	double deadline = now() + WAIT_S;
+	const struct task_wait w = { tid, state, what };
 
-	while (!(task_state(tid) == state && stack_has_all(tid, what))) {
-		if (now() > deadline) {
-			char stack[4096] = "";
+	if (!poll_for(task_waits, &w)) {
+		char stack[4096] = "";
 
-			read_proc(tid, "stack", stack, sizeof(stack));
-			fprintf(stderr, "daxbusy: task %d did not %s within %d s; "
-				"it is in state %c at:\n%s", (int)tid, doing, WAIT_S,
-				task_state(tid) ?: '?', stack);
-			exit(1);
-		}
-		tick();
+		read_proc(tid, "stack", stack, sizeof(stack));
+		fprintf(stderr, "daxbusy: task %d did not %s within %d s; "
+			"it is in state %c at:\n%s", (int)tid, doing, WAIT_S,
+			task_state(tid) ?: '?', stack);
+		exit(1);
 	}
 }
 
@@ -173,21 +190,21 @@ static void pin_first_page(struct busy *b)
 		die("vmsplice FILE's first page");
 }
 
+static bool worker_found(const void *arg)
+{
+	struct busy *b = (struct busy *)arg;
+
+	return (b->worker = find_waiting_worker());
+}
+
 /* Step 3: NR of FILLER's ranges set up, then wait for the worker. */
 static void fill_pool(struct busy *b, const char *filler, long nr)
 {
-	double deadline;
-
 	read_ranges(filler, 0, nr);
-	deadline = now() + WAIT_S;
-	while (!(b->worker = find_waiting_worker())) {
-		if (now() > deadline) {
-			fprintf(stderr, "daxbusy: no reclaim worker waited for FILE's pinned "
-				"page within %d s: was the pool taken below its threshold?\n",
-				WAIT_S);
-			exit(1);
-		}
-		tick();
+	if (!poll_for(worker_found, b)) {
+		fprintf(stderr, "daxbusy: no reclaim worker waited for FILE's pinned "
+			"page within %d s: was the pool taken below its threshold?\n", WAIT_S);
+		exit(1);
 	}
 	printf("worker %d chose FILE's first range and waits for its page\n", (int)b->worker);
 }
@@ -245,25 +262,25 @@ static void let_page_go(struct busy *b)
 	close(b->pipe[1]);
 }
 
+/* a kworker with no work left is idle: state I */
+static bool worker_idle(const void *arg)
+{
+	return task_state(((const struct busy *)arg)->worker) == 'I';
+}
+
 /* Step 5: let the page go; wait until the worker is done. */
 static void release_page(struct busy *b)
 {
-	double deadline = now() + WAIT_S;
-
 	if (task_state(b->worker) != 'S') {
 		fprintf(stderr, "daxbusy: worker %d stopped waiting for the page before "
 			"it was let go\n", (int)b->worker);
 		exit(1);
 	}
 	let_page_go(b);
-	/* a kworker with no work left is idle: state I */
-	while (task_state(b->worker) != 'I') {
-		if (now() > deadline) {
-			fprintf(stderr, "daxbusy: worker %d not idle within %d s\n",
-				(int)b->worker, WAIT_S);
-			exit(1);
-		}
-		tick();
+	if (!poll_for(worker_idle, b)) {
+		fprintf(stderr, "daxbusy: worker %d not idle within %d s\n",
+			(int)b->worker, WAIT_S);
+		exit(1);
 	}
 	printf("page let go, worker done\n");
 }
@@ -287,12 +304,17 @@ static void finish_reader(struct busy *b)
 	printf("reader done\n");
 }
 
+static bool inliner_started(const void *arg)
+{
+	return __atomic_load_n(&((const struct busy *)arg)->inliner_tid, __ATOMIC_ACQUIRE);
+}
+
 static void *inliner(void *arg)
 {
 	struct busy *b = arg;
 	unsigned char byte;
 
-	b->inliner_tid = gettid();
+	__atomic_store_n(&b->inliner_tid, gettid(), __ATOMIC_RELEASE);
 	b->inline_ret = pread(b->fd, &byte, 1, 2 * (off_t)WINDOW_RANGE_SIZE);
 	b->inline_errno = errno;
 	return NULL;
@@ -304,8 +326,6 @@ static void run_inline(struct busy *b, const char *old, const char *filler, long
 	static const char *const waits_page[] = { "fuse_dax_break_layouts", NULL };
 	/* the stack leaves out the scheduler's own functions, the wait's */
 	static const char *const waits_reply[] = { "reclaim_one_dmap_locked", NULL };
-	double deadline = now() + WAIT_S;
-
 	read_ranges(old, 0, 1);
 	pin_first_page(b);
 	read_ranges(b->path, 1, 1);
@@ -313,8 +333,8 @@ static void run_inline(struct busy *b, const char *old, const char *filler, long
 	errno = pthread_create(&b->inliner, NULL, inliner, b);
 	if (errno)
 		die("pthread_create");
-	while (!__atomic_load_n(&b->inliner_tid, __ATOMIC_ACQUIRE) && now() < deadline)
-		tick();
+	if (!poll_for(inliner_started, b))
+		die("the reading thread did not start");
 	wait_task(b->inliner_tid, 'S', waits_page,
 		  "wait for FILE's pinned page in its inline reclaim (was a range left free?)");
 	printf("read %d reclaims FILE's first range inline and waits for its page\n",

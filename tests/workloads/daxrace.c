@@ -454,18 +454,19 @@ int main(int argc, char **argv)
 	struct race r = { .fd = -1, .map = MAP_FAILED, .opened_fd = -1, .reader = -1 };
 	struct daxrace_bpf *skel = NULL;
 	struct bpf_program *prog;
+	char **files;
 	int err = 1;
 
 	if (argc >= 3)
 		r.mode = mode_of(argv[1]);
-	if (argc < 2 || r.mode == RACE_NR_MODES || argc != (r.mode == RACE_UPGRADE ? 2 :
-							  r.mode == RACE_ATTR ? 4 : 3))
+	if (argc < 2 || r.mode == RACE_NR_MODES)
 		return usage();
-	r.path = argv[r.mode == RACE_UPGRADE ? 1 : 2];
-	if (r.mode == RACE_ATTR)
-		r.server_path = argv[3];
-	if (r.path[0] == '-')
+	/* FILE, and --attr's SERVER_FILE; argv[argc] is NULL */
+	files = argv + (kinds[r.mode].option ? 2 : 1);
+	if (argv + argc - files != (r.mode == RACE_ATTR ? 2 : 1) || files[0][0] == '-')
 		return usage();
+	r.path = files[0];
+	r.server_path = files[1];
 	libbpf_set_print(libbpf_print);
 	r.fd = open(r.path, O_RDWR);
 	if (r.fd < 0) {
