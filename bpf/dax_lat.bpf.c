@@ -18,8 +18,9 @@ struct {
 
 static const struct dax_lat_hist zero;
 
+/* n samples of ns each: a removal request times each of its ranges */
 static __always_inline void record(__u32 kind, __u32 dev, __u64 ino,
-				   __u32 tgid, __u64 ns)
+				   __u32 tgid, __u64 ns, unsigned int n)
 {
 	struct dax_lat_key key = { .kind = kind, .dev = dev };
 	struct dax_lat_hist *h;
@@ -40,8 +41,8 @@ static __always_inline void record(__u32 kind, __u32 dev, __u64 ino,
 	} else {
 		slot = log2_slot(v);
 	}
-	h->hist.slots[slot]++;
-	h->hist.sum_ns += ns;
+	h->hist.slots[slot] += n;
+	h->hist.sum_ns += ns * n;
 	if (targ_per_process && !h->comm[0])
 		bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
@@ -54,15 +55,21 @@ static __always_inline int begin(__u64 id, __u32 dev, __u32 kind, __u64 ino)
 	return 0;
 }
 
-/* End: one sample, if its begin was kept. */
-static __always_inline int end(__u64 id, __u32 dev, __u32 kind)
+/* End: n samples, if their begin was kept. */
+static __always_inline int end_n(__u64 id, __u32 dev, __u32 kind,
+				 unsigned int n)
 {
 	struct dax_start start;
 	__u64 ns = start_end(id, dev, kind, &start);
 
 	if (ns)
-		record(kind, dev, start.ino, start.tgid, ns);
+		record(kind, dev, start.ino, start.tgid, ns, n);
 	return 0;
+}
+
+static __always_inline int end(__u64 id, __u32 dev, __u32 kind)
+{
+	return end_n(id, dev, kind, 1);
 }
 
 DAX_EVENT(fuse_dax_setup_begin, SETUP)
@@ -79,13 +86,12 @@ DAX_EVENT(fuse_dax_setup_end, SETUP)
 /* A removal is timed by its range: the worker may end another's. */
 DAX_EVENT(fuse_dax_remove_begin, REMOVE)
 {
-	return begin(window_offset, inode_dev(inode), DAX_LAT_REMOVE,
-		     inode_ino(inode));
+	return begin(window_offset, dev, DAX_LAT_REMOVE, ino);
 }
 
 DAX_EVENT(fuse_dax_remove_end, REMOVE)
 {
-	return end(window_offset, inode_dev(inode), DAX_LAT_REMOVE);
+	return end_n(window_offset, dev, DAX_LAT_REMOVE, nr);
 }
 
 DAX_EVENT(fuse_dax_reclaim_begin, RECLAIM)
@@ -109,5 +115,6 @@ DAX_WAIT_HANDLER(wait_end)
 }
 
 DAX_WAIT_EVENTS(wait_begin, wait_end)
+DAX_FN_PROGRAMS()
 
 char LICENSE[] SEC("license") = "GPL";

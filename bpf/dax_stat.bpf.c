@@ -21,7 +21,9 @@ static const struct dax_hist zero_hist;
 
 DAX_MOUNT_OF(stat_of, struct dax_stat, stats)
 
-static __always_inline void hist_add(__u32 dev, __u32 kind, __u64 ns)
+/* n samples of ns each: a removal request times each of its ranges */
+static __always_inline void hist_add(__u32 dev, __u32 kind, __u64 ns,
+				     unsigned int n)
 {
 	struct dax_stat_hist_key key = { .dev = dev, .kind = kind };
 	struct dax_hist *h;
@@ -31,8 +33,8 @@ static __always_inline void hist_add(__u32 dev, __u32 kind, __u64 ns)
 	h = map_get(&hists, &key, &zero_hist);
 	if (!h)
 		return;
-	h->slots[log2_slot(ns / 1000)]++;
-	h->sum_ns += ns;
+	h->slots[log2_slot(ns / 1000)] += n;
+	h->sum_ns += ns * n;
 }
 
 DAX_EVENT(fuse_dax_setup_begin, SETUP)
@@ -55,14 +57,12 @@ DAX_EVENT(fuse_dax_setup_end, SETUP)
 	s->c[upgrade ? STAT_UPGRADES : STAT_SETUPS]++;
 	if (ret)
 		s->c[STAT_SETUP_ERRORS]++;
-	hist_add(dev, DAX_LAT_SETUP, ns);
+	hist_add(dev, DAX_LAT_SETUP, ns, 1);
 	return 0;
 }
 
 DAX_EVENT(fuse_dax_remove_begin, REMOVE)
 {
-	__u32 dev = inode_dev(inode);
-
 	stat_of(dev, nr_free, nr_busy, nr_ranges);
 	start_begin(window_offset, dev, DAX_LAT_REMOVE, 0);
 	return 0;
@@ -70,7 +70,6 @@ DAX_EVENT(fuse_dax_remove_begin, REMOVE)
 
 DAX_EVENT(fuse_dax_remove_end, REMOVE)
 {
-	__u32 dev = inode_dev(inode);
 	struct dax_stat *s = stat_of(dev, nr_free, nr_busy, nr_ranges);
 	__u64 ns = start_end(window_offset, dev, DAX_LAT_REMOVE, NULL);
 	__u64 why = (__u32)reason;	/* 64 bits: the check bounds the index */
@@ -78,10 +77,10 @@ DAX_EVENT(fuse_dax_remove_end, REMOVE)
 	if (!s)
 		return 0;
 	if (why < DAX_NR_REASONS)
-		s->c[STAT_REMOVALS + why]++;
+		s->c[STAT_REMOVALS + why] += nr;
 	if (ret)
-		s->c[STAT_REMOVE_ERRORS]++;
-	hist_add(dev, DAX_LAT_REMOVE, ns);
+		s->c[STAT_REMOVE_ERRORS] += nr;
+	hist_add(dev, DAX_LAT_REMOVE, ns, nr);
 	return 0;
 }
 
@@ -104,7 +103,7 @@ DAX_EVENT(fuse_dax_reclaim_end, RECLAIM)
 	s->c[STAT_RECLAIMED + mode] += nr_freed;
 	if (ret < 0)
 		s->c[STAT_RECLAIM_ERRORS + mode]++;
-	hist_add(dev, kind, ns);
+	hist_add(dev, kind, ns, 1);
 	return 0;
 }
 
@@ -132,10 +131,11 @@ DAX_WAIT_HANDLER(wait_end)
 		return 0;
 	s->c[fault ? STAT_FAULT_WAITS_DONE : STAT_ALLOC_WAITS_DONE]++;
 	s->c[fault ? STAT_FAULT_WAIT_NS : STAT_ALLOC_WAIT_NS] += ns;
-	hist_add(dev, kind, ns);
+	hist_add(dev, kind, ns, 1);
 	return 0;
 }
 
 DAX_WAIT_EVENTS(wait_begin, wait_end)
+DAX_FN_PROGRAMS()
 
 char LICENSE[] SEC("license") = "GPL";

@@ -35,15 +35,15 @@ static const struct dax_top_row zero_row;
 DAX_MOUNT_OF(mount_of, struct dax_top_mount, mounts)
 
 /* The current task's row (or its inode's), NULL outside -p/-c. */
-static __always_inline struct dax_top_row *row_of(const struct inode *inode)
+static __always_inline struct dax_top_row *row_of(__u32 dev, __u64 ino)
 {
-	struct dax_top_key key = { .dev = inode_dev(inode) };
+	struct dax_top_key key = { .dev = dev };
 	struct dax_top_row *r;
 
 	if (task_filtered())
 		return NULL;
 	if (targ_per_inode)
-		key.ino = inode_ino(inode);
+		key.ino = ino;
 	else
 		key.tgid = bpf_get_current_pid_tgid() >> 32;
 	r = map_get(&rows, &key, &zero_row);
@@ -56,7 +56,7 @@ DAX_EVENT(fuse_dax_setup_end, SETUP)
 {
 	struct dax_top_mount *m = mount_of(inode_dev(inode), nr_free, nr_busy,
 					   nr_ranges);
-	struct dax_top_row *r = row_of(inode);
+	struct dax_top_row *r = row_of(inode_dev(inode), inode_ino(inode));
 
 	if (m)
 		m->c[upgrade ? TOP_M_UPGRADES : TOP_M_SETUPS]++;
@@ -65,18 +65,27 @@ DAX_EVENT(fuse_dax_setup_end, SETUP)
 	return 0;
 }
 
-/* Inline: the reading or writing task; background: the kworker. */
+/*
+ * A row's removals are its task's as it sends them (inline: the reading
+ * or writing task; background: the kworker): a function probe sees the
+ * end in the server's reply.  The mount counts them as they end.
+ */
+DAX_EVENT(fuse_dax_remove_begin, REMOVE)
+{
+	struct dax_top_row *r = row_of(dev, ino);
+
+	if (r)
+		r->c[TOP_REMOVALS] += nr;
+	return 0;
+}
+
 DAX_EVENT(fuse_dax_remove_end, REMOVE)
 {
-	struct dax_top_mount *m = mount_of(inode_dev(inode), nr_free, nr_busy,
-					   nr_ranges);
-	struct dax_top_row *r = row_of(inode);
+	struct dax_top_mount *m = mount_of(dev, nr_free, nr_busy, nr_ranges);
 	__u64 why = (__u32)reason;	/* 64 bits: the check bounds the index */
 
 	if (m && why < DAX_NR_REASONS)
-		m->c[TOP_M_REMOVALS + why]++;
-	if (r)
-		r->c[TOP_REMOVALS]++;
+		m->c[TOP_M_REMOVALS + why] += nr;
 	return 0;
 }
 
@@ -94,7 +103,7 @@ DAX_WAIT_HANDLER(wait_begin)
 {
 	__u32 dev = inode_dev(inode);
 	struct dax_top_mount *m = mount_of(dev, nr_free, nr_busy, nr_ranges);
-	struct dax_top_row *r = row_of(inode);
+	struct dax_top_row *r = row_of(inode_dev(inode), inode_ino(inode));
 	bool fault = kind == DAX_LAT_FAULT_WAIT;
 
 	start_begin(current_tid(), dev, kind, inode_ino(inode));
@@ -114,7 +123,7 @@ DAX_WAIT_HANDLER(wait_end)
 	mount_of(dev, nr_free, nr_busy, nr_ranges);
 	if (!ns)
 		return 0;
-	r = row_of(inode);
+	r = row_of(inode_dev(inode), inode_ino(inode));
 	if (!r)
 		return 0;
 	r->c[kind == DAX_LAT_FAULT_WAIT ? TOP_FAULT_WAIT_NS : TOP_ALLOC_WAIT_NS] += ns;
@@ -128,5 +137,8 @@ DAX_WAIT_HANDLER(wait_end)
 }
 
 DAX_WAIT_EVENTS(wait_begin, wait_end)
+DAX_NO_EVENT(fuse_dax_setup_begin, SETUP)
+DAX_NO_EVENT(fuse_dax_reclaim_begin, RECLAIM)
+DAX_FN_PROGRAMS()
 
 char LICENSE[] SEC("license") = "GPL";

@@ -34,11 +34,16 @@
 	const struct inode *inode, const struct fuse_dax_mapping *dmap,	\
 	enum fuse_dax_reason reason, unsigned int batch, int ret,	\
 	const struct fuse_conn_dax *fcd
+/*
+ * One range per event; the function probes (DAX_FN_PROGRAMS) see a
+ * request: nr ranges from window_offset, and not the file (ino 0).
+ */
 #define FUSE_DAX_REMOVE_VALUES						\
-	inode, dmap_window(dmap), reason, ret, POOL_VALUES(fcd)
+	inode_dev(inode), inode_ino(inode), dmap_window(dmap), reason, ret, \
+	1, POOL_VALUES(fcd)
 #define FUSE_DAX_REMOVE_ARGS						\
-	const struct inode *inode, u64 window_offset,			\
-	enum fuse_dax_reason reason, int ret, POOL_ARGS
+	__u32 dev, __u64 ino, u64 window_offset,			\
+	enum fuse_dax_reason reason, int ret, unsigned int nr, POOL_ARGS
 
 /* inode is NULL for the background worker's reclaim */
 #define FUSE_DAX_RECLAIM_TP						\
@@ -144,6 +149,13 @@ int BPF_PROG(event##_raw, FUSE_DAX_##class##_TP)			\
 	return event##_handler(FUSE_DAX_##class##_VALUES);		\
 }									\
 static __always_inline int event##_handler(FUSE_DAX_##class##_ARGS)
+
+/* The handler of an event a tool does not use: the function probes call it. */
+#define DAX_NO_EVENT(event, class)					\
+static __always_inline int event##_handler(FUSE_DAX_##class##_ARGS)	\
+{									\
+	return 0;							\
+}
 
 /* A tool's handler of wait begins or ends: kind is DAX_LAT_*_WAIT. */
 #define DAX_WAIT_HANDLER(name)						\
@@ -324,6 +336,348 @@ static __always_inline __u32 log2_slot(__u64 v)
 	__u32 slot = hi ? log2_u32(hi) + 32 : log2_u32(v);
 
 	return slot < DAX_HIST_SLOTS ? slot : DAX_HIST_SLOTS - 1;
+}
+
+/*
+ * Kernels without the fuse_dax events: fentry/fexit (programs ending in
+ * _fn) or kprobe/kretprobe (_kp) on functions that stock kernels keep
+ * out of line (tools/lib/attach.c checks each exists), feeding the same
+ * handlers as the events:
+ *   setup_begin/end	fuse_setup_one_mapping(), entry and return;
+ *   remove_begin/end	fuse_args_to_req() and fuse_request_end() of a
+ *			FUSE_REMOVEMAPPING request: nr ranges at a time,
+ *			sent inline, by the worker or by eviction as the
+ *			sender was inside neither, the worker, or
+ *			fuse_dax_inode_cleanup();
+ *   reclaim_begin/end	fuse_dax_free_mem_worker(), background only,
+ *			without its result (nr_freed and ret 0), for
+ *			pools whose mount a setup showed (fn_devs).
+ * The waits and inline reclaim runs happen inside functions that are
+ * inlined or too wide to stand for them: no probe, and the tools say so.
+ */
+
+/* Each tool defines them, with DAX_EVENT or DAX_NO_EVENT. */
+static __always_inline int fuse_dax_setup_begin_handler(FUSE_DAX_SETUP_ARGS);
+static __always_inline int fuse_dax_setup_end_handler(FUSE_DAX_SETUP_ARGS);
+static __always_inline int fuse_dax_remove_begin_handler(FUSE_DAX_REMOVE_ARGS);
+static __always_inline int fuse_dax_remove_end_handler(FUSE_DAX_REMOVE_ARGS);
+static __always_inline int fuse_dax_reclaim_begin_handler(FUSE_DAX_RECLAIM_ARGS);
+static __always_inline int fuse_dax_reclaim_end_handler(FUSE_DAX_RECLAIM_ARGS);
+
+/* Where a task is: inside the reclaim worker, inside eviction. */
+struct fn_task {
+	const struct fuse_conn_dax *fcd;	/* the worker's */
+	__u8 worker;
+	__u8 evict;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_INFLIGHT);
+	__type(key, __u64);			/* thread id */
+	__type(value, struct fn_task);
+} fn_tasks SEC(".maps");
+
+/* A FUSE_REMOVEMAPPING request between its sending and its end. */
+struct fn_removal {
+	__u64 window_offset;		/* of its first range */
+	__u32 dev;
+	__u32 reason;			/* enum fuse_dax_reason */
+	__u32 nr;			/* ranges */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_INFLIGHT);
+	__type(key, __u64);			/* struct fuse_req * */
+	__type(value, struct fn_removal);
+} fn_removals SEC(".maps");
+
+/*
+ * The mount of each pool the probes have seen a setup of, for the
+ * worker's runs: upstream's struct fuse_conn_dax has no way back to its
+ * connection (the tracepoint patch adds ->fc).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u64);			/* struct fuse_conn_dax * */
+	__type(value, __u32);			/* dev */
+} fn_devs SEC(".maps");
+
+/* kprobe: fuse_setup_one_mapping()'s arguments, for its kretprobe. */
+struct fn_setup {
+	const struct inode *inode;
+	__u64 window_offset;
+	bool upgrade;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_INFLIGHT);
+	__type(key, __u64);			/* thread id */
+	__type(value, struct fn_setup);
+} fn_setups SEC(".maps");
+
+static __always_inline const struct fuse_conn_dax *
+inode_fcd(const struct inode *inode)
+{
+	const struct fuse_mount *fm = BPF_CORE_READ(inode, i_sb, s_fs_info);
+
+	return BPF_CORE_READ(fm, fc, dax);
+}
+
+/* container_of(work, struct fuse_conn_dax, free_work.work) */
+static __always_inline const struct fuse_conn_dax *
+work_fcd(const struct work_struct *work)
+{
+	return (const void *)work -
+	       bpf_core_field_offset(struct fuse_conn_dax, free_work);
+}
+
+/* Enter (in = true) or leave the worker or eviction. */
+static __always_inline void fn_task_mark(const struct fuse_conn_dax *fcd,
+					 bool evict, bool in)
+{
+	__u64 tid = current_tid();
+	struct fn_task zero = {}, *t = bpf_map_lookup_elem(&fn_tasks, &tid);
+
+	if (!t) {
+		if (!in)
+			return;
+		bpf_map_update_elem(&fn_tasks, &tid, &zero, BPF_NOEXIST);
+		t = bpf_map_lookup_elem(&fn_tasks, &tid);
+		if (!t) {
+			count_drop(DAX_DROP_INFLIGHT_FULL);
+			return;
+		}
+	}
+	if (evict) {
+		t->evict = in;
+	} else {
+		t->worker = in;
+		t->fcd = fcd;
+	}
+	if (!t->evict && !t->worker)
+		bpf_map_delete_elem(&fn_tasks, &tid);
+}
+
+static __always_inline const struct fuse_conn_dax *fn_worker_fcd(void)
+{
+	__u64 tid = current_tid();
+	struct fn_task *t = bpf_map_lookup_elem(&fn_tasks, &tid);
+
+	return t ? t->fcd : NULL;
+}
+
+static __always_inline __u32 fn_reason(void)
+{
+	__u64 tid = current_tid();
+	struct fn_task *t = bpf_map_lookup_elem(&fn_tasks, &tid);
+
+	if (t && t->evict)
+		return DAX_REASON_EVICT;
+	if (t && t->worker)
+		return DAX_REASON_BACKGROUND;
+	return DAX_REASON_INLINE;
+}
+
+/* A FUSE_REMOVEMAPPING request is made: remember it, begin its ranges. */
+static __always_inline int fn_removal_sent(const struct fuse_req *req,
+					   const struct fuse_args *args)
+{
+	const struct fuse_removemapping_in *in;
+	const struct fuse_removemapping_one *one;
+	const struct fuse_conn_dax *fcd;
+	struct fn_removal r = {};
+	__u64 key = (__u64)req;
+
+	if (BPF_CORE_READ(args, opcode) != FUSE_REMOVEMAPPING)
+		return 0;
+	in = BPF_CORE_READ(args, in_args[0].value);
+	one = BPF_CORE_READ(args, in_args[1].value);
+	r.nr = BPF_CORE_READ(in, count);
+	r.window_offset = BPF_CORE_READ(one, moffset);
+	r.dev = BPF_CORE_READ(req, fm, sb, s_dev);
+	r.reason = fn_reason();
+	if (bpf_map_update_elem(&fn_removals, &key, &r, BPF_ANY)) {
+		count_drop(DAX_DROP_INFLIGHT_FULL);
+		return 0;
+	}
+	fcd = BPF_CORE_READ(req, fm, fc, dax);
+	return fuse_dax_remove_begin_handler(r.dev, 0, r.window_offset,
+					     (enum fuse_dax_reason)r.reason, 0,
+					     r.nr, POOL_VALUES(fcd));
+}
+
+/* A request ends: if it is a removal we saw made, end its ranges. */
+static __always_inline int fn_request_end(const struct fuse_req *req)
+{
+	const struct fuse_conn_dax *fcd;
+	__u64 key = (__u64)req;
+	struct fn_removal *p, r;
+
+	if (BPF_CORE_READ(req, in.h.opcode) != FUSE_REMOVEMAPPING)
+		return 0;
+	p = bpf_map_lookup_elem(&fn_removals, &key);
+	if (!p)
+		return 0;
+	r = *p;
+	bpf_map_delete_elem(&fn_removals, &key);
+	fcd = BPF_CORE_READ(req, fm, fc, dax);
+	return fuse_dax_remove_end_handler(r.dev, 0, r.window_offset,
+					   (enum fuse_dax_reason)r.reason,
+					   BPF_CORE_READ(req, out.h.error),
+					   r.nr, POOL_VALUES(fcd));
+}
+
+static __always_inline int fn_setup_begin(const struct inode *inode,
+					  __u64 window_offset, bool upgrade)
+{
+	const struct fuse_conn_dax *fcd = inode_fcd(inode);
+	__u64 key = (__u64)fcd;
+	__u32 dev = inode_dev(inode);
+
+	if (!bpf_map_lookup_elem(&fn_devs, &key))
+		bpf_map_update_elem(&fn_devs, &key, &dev, BPF_NOEXIST);
+	return fuse_dax_setup_begin_handler(inode, window_offset, upgrade, 0,
+					    POOL_VALUES(fcd));
+}
+
+static __always_inline int fn_worker(const struct fuse_conn_dax *fcd,
+				     bool begin)
+{
+	enum fuse_dax_reason bg = (enum fuse_dax_reason)DAX_REASON_BACKGROUND;
+	__u64 key = (__u64)fcd;
+	__u32 *devp = bpf_map_lookup_elem(&fn_devs, &key);
+	__u32 dev;
+
+	fn_task_mark(fcd, false, begin);
+	/* a pool none of whose setups was seen yet: not a mount to show */
+	if (!devp)
+		return 0;
+	dev = *devp;
+	if (begin)
+		return fuse_dax_reclaim_begin_handler(dev, 0, bg, 0, 0,
+						      POOL_VALUES(fcd));
+	return fuse_dax_reclaim_end_handler(dev, 0, bg, 0, 0,
+					    POOL_VALUES(fcd));
+}
+
+#define FN_SETUP_PROTO							\
+	struct inode *inode, unsigned long start_idx,			\
+	struct fuse_dax_mapping *dmap, bool writable, bool upgrade
+
+/*
+ * The function programs of a tool: after its handlers, every one of
+ * fuse_dax_{setup,remove,reclaim}_{begin,end}_handler defined (by
+ * DAX_EVENT or DAX_NO_EVENT).
+ */
+#define DAX_FN_PROGRAMS()						\
+SEC("fentry/fuse_setup_one_mapping")					\
+int BPF_PROG(setup_entry_fn, FN_SETUP_PROTO)				\
+{									\
+	return fn_setup_begin(inode, dmap_window(dmap), upgrade);	\
+}									\
+SEC("fexit/fuse_setup_one_mapping")					\
+int BPF_PROG(setup_exit_fn, FN_SETUP_PROTO, int ret)			\
+{									\
+	return fuse_dax_setup_end_handler(inode, dmap_window(dmap),	\
+		upgrade, ret, POOL_VALUES(inode_fcd(inode)));		\
+}									\
+SEC("kprobe/fuse_setup_one_mapping")					\
+int BPF_KPROBE(setup_entry_kp, FN_SETUP_PROTO)				\
+{									\
+	struct fn_setup s = {						\
+		.inode = inode,						\
+		.window_offset = dmap_window(dmap),			\
+		.upgrade = upgrade,					\
+	};								\
+	__u64 tid = current_tid();					\
+									\
+	if (bpf_map_update_elem(&fn_setups, &tid, &s, BPF_ANY))	\
+		count_drop(DAX_DROP_INFLIGHT_FULL);			\
+	return fn_setup_begin(inode, s.window_offset, upgrade);		\
+}									\
+SEC("kretprobe/fuse_setup_one_mapping")					\
+int BPF_KRETPROBE(setup_exit_kp, int ret)				\
+{									\
+	__u64 tid = current_tid();					\
+	struct fn_setup *p = bpf_map_lookup_elem(&fn_setups, &tid);	\
+	struct fn_setup s;						\
+									\
+	if (!p)								\
+		return 0;						\
+	s = *p;								\
+	bpf_map_delete_elem(&fn_setups, &tid);				\
+	return fuse_dax_setup_end_handler(s.inode, s.window_offset,	\
+		s.upgrade, ret, POOL_VALUES(inode_fcd(s.inode)));	\
+}									\
+SEC("fentry/fuse_args_to_req")						\
+int BPF_PROG(removal_sent_fn, struct fuse_req *req, struct fuse_args *args) \
+{									\
+	return fn_removal_sent(req, args);				\
+}									\
+SEC("kprobe/fuse_args_to_req")						\
+int BPF_KPROBE(removal_sent_kp, struct fuse_req *req,			\
+	       struct fuse_args *args)					\
+{									\
+	return fn_removal_sent(req, args);				\
+}									\
+SEC("fentry/fuse_request_end")						\
+int BPF_PROG(request_end_fn, struct fuse_req *req)			\
+{									\
+	return fn_request_end(req);					\
+}									\
+SEC("kprobe/fuse_request_end")						\
+int BPF_KPROBE(request_end_kp, struct fuse_req *req)			\
+{									\
+	return fn_request_end(req);					\
+}									\
+SEC("fentry/fuse_dax_free_mem_worker")					\
+int BPF_PROG(worker_entry_fn, struct work_struct *work)			\
+{									\
+	return fn_worker(work_fcd(work), true);				\
+}									\
+SEC("fexit/fuse_dax_free_mem_worker")					\
+int BPF_PROG(worker_exit_fn, struct work_struct *work)			\
+{									\
+	return fn_worker(work_fcd(work), false);			\
+}									\
+SEC("kprobe/fuse_dax_free_mem_worker")					\
+int BPF_KPROBE(worker_entry_kp, struct work_struct *work)		\
+{									\
+	return fn_worker(work_fcd(work), true);				\
+}									\
+SEC("kretprobe/fuse_dax_free_mem_worker")				\
+int BPF_KRETPROBE(worker_exit_kp)					\
+{									\
+	return fn_worker(fn_worker_fcd(), false);			\
+}									\
+SEC("fentry/fuse_dax_inode_cleanup")					\
+int BPF_PROG(evict_entry_fn, struct inode *inode)			\
+{									\
+	fn_task_mark(NULL, true, true);					\
+	return 0;							\
+}									\
+SEC("fexit/fuse_dax_inode_cleanup")					\
+int BPF_PROG(evict_exit_fn, struct inode *inode)			\
+{									\
+	fn_task_mark(NULL, true, false);				\
+	return 0;							\
+}									\
+SEC("kprobe/fuse_dax_inode_cleanup")					\
+int BPF_KPROBE(evict_entry_kp, struct inode *inode)			\
+{									\
+	fn_task_mark(NULL, true, true);					\
+	return 0;							\
+}									\
+SEC("kretprobe/fuse_dax_inode_cleanup")					\
+int BPF_KRETPROBE(evict_exit_kp)					\
+{									\
+	fn_task_mark(NULL, true, false);				\
+	return 0;							\
 }
 
 #endif

@@ -200,6 +200,23 @@ static void print_header(void)
 	       "RC:INL", "RC:BG", "FWAIT", "FWAIT_MS", "AWAIT", "AWAIT_MS");
 }
 
+/* A column of the table: the number, or "-" where the mode is blind. */
+static void col(int width, enum dax_blind needs, unsigned long long v)
+{
+	if (dax_sees(needs))
+		printf(" %*llu", width, v);
+	else
+		printf(" %*s", width, "-");
+}
+
+static void col_ms(int width, enum dax_blind needs, unsigned long long ns)
+{
+	if (dax_sees(needs))
+		printf(" %*.1f", width, ns / 1e6);
+	else
+		printf(" %*s", width, "-");
+}
+
 static void print_lines(struct snapshot *now, struct snapshot *before)
 {
 	char when[16], name[256];
@@ -208,20 +225,29 @@ static void print_lines(struct snapshot *now, struct snapshot *before)
 	for (int i = 0; i < now->n; i++) {
 		struct dax_stat d = counts_since(&now->m[i], before);
 
-		printf("%s%s%-16s %5llu %5lld %5llu %6llu %5llu %6llu %6llu %6llu %6llu %6llu %6llu %8.1f %6llu %8.1f\n",
+		printf("%s%s%-16s %5llu %5lld %5llu %6llu %5llu %6llu %6llu %6llu",
 		       env.timestamp ? when : "", env.timestamp ? " " : "",
 		       dax_mount_name(now->m[i].dev, name, sizeof(name)),
 		       d.pool.nr_ranges, d.pool.nr_free, d.pool.nr_busy,
 		       d.c[STAT_SETUPS], d.c[STAT_UPGRADES],
 		       d.c[STAT_REMOVALS + DAX_REASON_INLINE],
 		       d.c[STAT_REMOVALS + DAX_REASON_BACKGROUND],
-		       d.c[STAT_REMOVALS + DAX_REASON_EVICT],
-		       d.c[STAT_RECLAIMS + DAX_MODE_INLINE],
-		       d.c[STAT_RECLAIMS + DAX_MODE_BACKGROUND],
-		       d.c[STAT_FAULT_WAITS], d.c[STAT_FAULT_WAIT_NS] / 1e6,
-		       d.c[STAT_ALLOC_WAITS], d.c[STAT_ALLOC_WAIT_NS] / 1e6);
+		       d.c[STAT_REMOVALS + DAX_REASON_EVICT]);
+		col(6, DAX_BLIND_INLINE_RECLAIM, d.c[STAT_RECLAIMS + DAX_MODE_INLINE]);
+		col(6, 0, d.c[STAT_RECLAIMS + DAX_MODE_BACKGROUND]);
+		col(6, DAX_BLIND_WAITS, d.c[STAT_FAULT_WAITS]);
+		col_ms(8, DAX_BLIND_WAITS, d.c[STAT_FAULT_WAIT_NS]);
+		col(6, DAX_BLIND_WAITS, d.c[STAT_ALLOC_WAITS]);
+		col_ms(8, DAX_BLIND_WAITS, d.c[STAT_ALLOC_WAIT_NS]);
+		putchar('\n');
 	}
 	fflush(stdout);
+}
+
+/* The reclaim modes whose runs the attach mode cannot see: a mask. */
+static unsigned int blind_modes(void)
+{
+	return dax_sees(DAX_BLIND_INLINE_RECLAIM) ? 0 : 1U << DAX_MODE_INLINE;
 }
 
 /* Updates the BPF side could not make in this interval. */
@@ -274,23 +300,27 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 		json_key(&j, "setup_errors");
 		json_u64(&j, d.c[STAT_SETUP_ERRORS]);
 		json_u64_by(&j, "removals", &d.c[STAT_REMOVALS],
-			    dax_reason_names, DAX_NR_REASONS);
+			    dax_reason_names, DAX_NR_REASONS, 0);
 		json_key(&j, "remove_errors");
 		json_u64(&j, d.c[STAT_REMOVE_ERRORS]);
 		json_u64_by(&j, "reclaims", &d.c[STAT_RECLAIMS],
-			    dax_mode_names, DAX_NR_MODES);
-		json_u64_by(&j, "reclaimed_ranges", &d.c[STAT_RECLAIMED],
-			    dax_mode_names, DAX_NR_MODES);
-		json_u64_by(&j, "reclaim_errors", &d.c[STAT_RECLAIM_ERRORS],
-			    dax_mode_names, DAX_NR_MODES);
-		json_key(&j, "fault_waits");
-		json_u64(&j, d.c[STAT_FAULT_WAITS]);
-		json_key(&j, "fault_wait_ms");
-		json_double(&j, d.c[STAT_FAULT_WAIT_NS] / 1e6);
-		json_key(&j, "alloc_waits");
-		json_u64(&j, d.c[STAT_ALLOC_WAITS]);
-		json_key(&j, "alloc_wait_ms");
-		json_double(&j, d.c[STAT_ALLOC_WAIT_NS] / 1e6);
+			    dax_mode_names, DAX_NR_MODES, blind_modes());
+		if (dax_sees(DAX_BLIND_RECLAIM_RESULT)) {
+			json_u64_by(&j, "reclaimed_ranges", &d.c[STAT_RECLAIMED],
+				    dax_mode_names, DAX_NR_MODES, 0);
+			json_u64_by(&j, "reclaim_errors", &d.c[STAT_RECLAIM_ERRORS],
+				    dax_mode_names, DAX_NR_MODES, 0);
+		}
+		if (dax_sees(DAX_BLIND_WAITS)) {
+			json_key(&j, "fault_waits");
+			json_u64(&j, d.c[STAT_FAULT_WAITS]);
+			json_key(&j, "fault_wait_ms");
+			json_double(&j, d.c[STAT_FAULT_WAIT_NS] / 1e6);
+			json_key(&j, "alloc_waits");
+			json_u64(&j, d.c[STAT_ALLOC_WAITS]);
+			json_key(&j, "alloc_wait_ms");
+			json_double(&j, d.c[STAT_ALLOC_WAIT_NS] / 1e6);
+		}
 		json_object_end(&j);
 	}
 	json_array_end(&j);
@@ -324,44 +354,61 @@ static const struct metric {
 	const char *name, *type, *help;
 	enum source source;
 	int index;
+	unsigned int needs;		/* enum dax_blind: else left out */
 	const char *label;		/* NULL: mount= only */
 	const char *const *values;	/* label's values, nvalues of them */
 	int nvalues;
+	bool by_run_mode;		/* mode="inline" needs INLINE_RECLAIM */
 } metrics[] = {
-#define GAUGE(source, name, help, index) \
-	{ name, "gauge", help, source, index, NULL, NULL, 1 }
-#define COUNTER(name, help, index) \
-	{ name, "counter", help, SRC_COUNTER, index, NULL, NULL, 1 }
-#define HISTOGRAM(name, help, kind) \
-	{ name, "histogram", help, SRC_HISTOGRAM, kind, NULL, NULL, 1 }
+#define GAUGE(source, name, help, index, needs) \
+	{ name, "gauge", help, source, index, needs, NULL, NULL, 1, false }
+#define COUNTER(name, help, index, needs) \
+	{ name, "counter", help, SRC_COUNTER, index, needs, NULL, NULL, 1, false }
+#define HISTOGRAM(name, help, kind, needs) \
+	{ name, "histogram", help, SRC_HISTOGRAM, kind, needs, NULL, NULL, 1, false }
 /* the same with a series for each value of a label (names.h) */
-#define COUNTER_BY(by, name, help, index) \
-	{ name, "counter", help, SRC_COUNTER, index, by }
-#define HISTOGRAM_BY(by, name, help, kind) \
-	{ name, "histogram", help, SRC_HISTOGRAM, kind, by }
-#define BY_REASON	"reason", dax_reason_names, DAX_NR_REASONS
-#define BY_MODE		"mode", dax_mode_names, DAX_NR_MODES
-	GAUGE(SRC_RANGES, "daxmon_window_ranges", "Ranges of 2 MiB in the DAX window.", 0),
-	GAUGE(SRC_FREE, "daxmon_free_ranges", "Ranges on the free list at the last event.", 0),
-	GAUGE(SRC_BUSY, "daxmon_busy_ranges", "Ranges mapping file data at the last event.", 0),
-	GAUGE(SRC_IN_PROGRESS, "daxmon_fault_waiting", "Page faults waiting for a free range now.", STAT_FAULT_WAITS),
-	GAUGE(SRC_IN_PROGRESS, "daxmon_alloc_waiting", "Reads and writes waiting for a free range now.", STAT_ALLOC_WAITS),
-	COUNTER("daxmon_setups_total", "New mappings set up (FUSE_SETUPMAPPING).", STAT_SETUPS),
-	COUNTER("daxmon_upgrades_total", "Read-only mappings made writable (FUSE_SETUPMAPPING).", STAT_UPGRADES),
-	COUNTER("daxmon_setup_errors_total", "FUSE_SETUPMAPPING requests that failed.", STAT_SETUP_ERRORS),
-	COUNTER_BY(BY_REASON, "daxmon_removals_total", "Ranges removed (FUSE_REMOVEMAPPING), by reason.", STAT_REMOVALS),
-	COUNTER("daxmon_remove_errors_total", "Range removals whose request failed.", STAT_REMOVE_ERRORS),
-	COUNTER_BY(BY_MODE, "daxmon_reclaims_total", "Reclaim runs, by mode.", STAT_RECLAIMS),
-	COUNTER_BY(BY_MODE, "daxmon_reclaimed_ranges_total", "Ranges freed by reclaim, by mode.", STAT_RECLAIMED),
-	COUNTER_BY(BY_MODE, "daxmon_reclaim_errors_total", "Reclaim runs that ended in an error, by mode.", STAT_RECLAIM_ERRORS),
-	COUNTER("daxmon_fault_waits_total", "Page faults that waited for a free range.", STAT_FAULT_WAITS),
-	COUNTER("daxmon_alloc_waits_total", "Reads and writes that waited for a free range.", STAT_ALLOC_WAITS),
-	HISTOGRAM("daxmon_fault_wait_seconds", "Time page faults waited for a free range.", DAX_LAT_FAULT_WAIT),
-	HISTOGRAM("daxmon_alloc_wait_seconds", "Time reads and writes waited for a free range.", DAX_LAT_ALLOC_WAIT),
-	HISTOGRAM("daxmon_setup_seconds", "FUSE_SETUPMAPPING round trips.", DAX_LAT_SETUP),
-	HISTOGRAM("daxmon_remove_seconds", "FUSE_REMOVEMAPPING round trips.", DAX_LAT_REMOVE),
-	HISTOGRAM_BY(BY_MODE, "daxmon_reclaim_seconds", "Duration of reclaim runs, by mode.", DAX_LAT_RECLAIM_INLINE),
+#define COUNTER_BY(by, name, help, index, needs) \
+	{ name, "counter", help, SRC_COUNTER, index, needs, by }
+#define HISTOGRAM_BY(by, name, help, kind, needs) \
+	{ name, "histogram", help, SRC_HISTOGRAM, kind, needs, by }
+#define BY_REASON	"reason", dax_reason_names, DAX_NR_REASONS, false
+#define BY_MODE		"mode", dax_mode_names, DAX_NR_MODES, false
+#define BY_RUN_MODE	"mode", dax_mode_names, DAX_NR_MODES, true
+#define WAITS		DAX_BLIND_WAITS
+#define RESULTS		DAX_BLIND_RECLAIM_RESULT
+	GAUGE(SRC_RANGES, "daxmon_window_ranges", "Ranges of 2 MiB in the DAX window.", 0, 0),
+	GAUGE(SRC_FREE, "daxmon_free_ranges", "Ranges on the free list at the last event.", 0, 0),
+	GAUGE(SRC_BUSY, "daxmon_busy_ranges", "Ranges mapping file data at the last event.", 0, 0),
+	GAUGE(SRC_IN_PROGRESS, "daxmon_fault_waiting", "Page faults waiting for a free range now.", STAT_FAULT_WAITS, WAITS),
+	GAUGE(SRC_IN_PROGRESS, "daxmon_alloc_waiting", "Reads and writes waiting for a free range now.", STAT_ALLOC_WAITS, WAITS),
+	COUNTER("daxmon_setups_total", "New mappings set up (FUSE_SETUPMAPPING).", STAT_SETUPS, 0),
+	COUNTER("daxmon_upgrades_total", "Read-only mappings made writable (FUSE_SETUPMAPPING).", STAT_UPGRADES, 0),
+	COUNTER("daxmon_setup_errors_total", "FUSE_SETUPMAPPING requests that failed.", STAT_SETUP_ERRORS, 0),
+	COUNTER_BY(BY_REASON, "daxmon_removals_total", "Ranges removed (FUSE_REMOVEMAPPING), by reason.", STAT_REMOVALS, 0),
+	COUNTER("daxmon_remove_errors_total", "Range removals whose request failed.", STAT_REMOVE_ERRORS, 0),
+	COUNTER_BY(BY_RUN_MODE, "daxmon_reclaims_total", "Reclaim runs, by mode.", STAT_RECLAIMS, 0),
+	COUNTER_BY(BY_MODE, "daxmon_reclaimed_ranges_total", "Ranges freed by reclaim, by mode.", STAT_RECLAIMED, RESULTS),
+	COUNTER_BY(BY_MODE, "daxmon_reclaim_errors_total", "Reclaim runs that ended in an error, by mode.", STAT_RECLAIM_ERRORS, RESULTS),
+	COUNTER("daxmon_fault_waits_total", "Page faults that waited for a free range.", STAT_FAULT_WAITS, WAITS),
+	COUNTER("daxmon_alloc_waits_total", "Reads and writes that waited for a free range.", STAT_ALLOC_WAITS, WAITS),
+	HISTOGRAM("daxmon_fault_wait_seconds", "Time page faults waited for a free range.", DAX_LAT_FAULT_WAIT, WAITS),
+	HISTOGRAM("daxmon_alloc_wait_seconds", "Time reads and writes waited for a free range.", DAX_LAT_ALLOC_WAIT, WAITS),
+	HISTOGRAM("daxmon_setup_seconds", "FUSE_SETUPMAPPING round trips.", DAX_LAT_SETUP, 0),
+	HISTOGRAM("daxmon_remove_seconds", "FUSE_REMOVEMAPPING round trips.", DAX_LAT_REMOVE, 0),
+	HISTOGRAM_BY(BY_RUN_MODE, "daxmon_reclaim_seconds", "Duration of reclaim runs, by mode.", DAX_LAT_RECLAIM_INLINE, 0),
 };
+
+/*
+ * A series the attach mode cannot see is left out: no fake zeros.  The
+ * inline runs of a family by_run_mode need DAX_BLIND_INLINE_RECLAIM.
+ */
+static bool series_seen(const struct metric *f, int v)
+{
+	if (!dax_sees(f->needs))
+		return false;
+	return !f->by_run_mode || v != DAX_MODE_INLINE ||
+	       dax_sees(DAX_BLIND_INLINE_RECLAIM);
+}
 
 /*
  * Waits begun and not yet ended.  A wait that began before the tool
@@ -435,11 +482,15 @@ static void write_prometheus(FILE *out, const struct snapshot *snap)
 		int outer = hist ? f->nvalues : snap->n;
 		int inner = hist ? snap->n : f->nvalues;
 
+		if (!dax_sees(f->needs))
+			continue;
 		prom_family(out, f->name, f->type, f->help);
 		for (int a = 0; a < outer; a++)
 			for (int b = 0; b < inner; b++)
-				prom_write_sample(out, f, &snap->m[hist ? b : a],
-						  hist ? a : b);
+				if (series_seen(f, hist ? a : b))
+					prom_write_sample(out, f,
+							  &snap->m[hist ? b : a],
+							  hist ? a : b);
 	}
 	prom_drops(out, snap);
 }

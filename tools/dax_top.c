@@ -40,14 +40,15 @@ static const struct column {
 	const char *head, *name;	/* table heading; -s and JSON name */
 	int key, width;			/* interactive sort key */
 	int counter;			/* enum dax_top_row_counter */
+	enum dax_blind needs;		/* else "-", and not in JSON */
 } cols[NR_COLS] = {
-	{ "SETUP", "setups", 's', 6, TOP_SETUPS },
-	{ "UPGR", "upgrades", 'u', 5, TOP_UPGRADES },
-	{ "REMOVE", "removals", 'r', 6, TOP_REMOVALS },
-	{ "FWAIT", "fault_waits", 'f', 6, TOP_FAULT_WAITS },
-	{ "AWAIT", "alloc_waits", 'a', 6, TOP_ALLOC_WAITS },
-	{ "WAIT_MS", "wait_ms", 'w', 9, -1 },
-	{ "MAX_MS", "max_wait_ms", 'm', 8, -1 },
+	{ "SETUP", "setups", 's', 6, TOP_SETUPS, 0 },
+	{ "UPGR", "upgrades", 'u', 5, TOP_UPGRADES, 0 },
+	{ "REMOVE", "removals", 'r', 6, TOP_REMOVALS, 0 },
+	{ "FWAIT", "fault_waits", 'f', 6, TOP_FAULT_WAITS, DAX_BLIND_WAITS },
+	{ "AWAIT", "alloc_waits", 'a', 6, TOP_ALLOC_WAITS, DAX_BLIND_WAITS },
+	{ "WAIT_MS", "wait_ms", 'w', 9, -1, DAX_BLIND_WAITS },
+	{ "MAX_MS", "max_wait_ms", 'm', 8, -1, DAX_BLIND_WAITS },
 };
 
 static struct env {
@@ -428,21 +429,37 @@ static __u64 removals(const struct mount *m)
 	return n;
 }
 
+/* "%.1f" of v, or "-" where the attach mode is blind */
+static const char *fmt1(char *buf, size_t size, enum dax_blind needs, double v)
+{
+	if (!dax_sees(needs))
+		return "-";
+	snprintf(buf, size, "%.1f", v);
+	return buf;
+}
+
 static void print_mount(FILE *out, const struct view *v, const struct mount *m)
 {
 	double e = v->elapsed > 0 ? v->elapsed : 1;
+	char inl[32];
 
 	fprintf(out, "%s (%u:%u)  ranges %llu  free %lld  busy %llu  occupancy %.1f%%\n",
 		m->name, KDEV_MAJOR(m->dev), KDEV_MINOR(m->dev),
 		m->s.pool.nr_ranges, m->s.pool.nr_free, m->s.pool.nr_busy,
 		m->s.pool.nr_ranges ? 100.0 * m->s.pool.nr_busy / m->s.pool.nr_ranges : 0);
-	fprintf(out, "  setups/s %.1f  upgrades/s %.1f  removals/s %.1f  reclaims/s %.1f inline %.1f bg\n",
+	fprintf(out, "  setups/s %.1f  upgrades/s %.1f  removals/s %.1f  reclaims/s %s inline %.1f bg\n",
 		m->s.c[TOP_M_SETUPS] / e, m->s.c[TOP_M_UPGRADES] / e,
-		removals(m) / e, m->s.c[TOP_M_RECLAIMS + DAX_MODE_INLINE] / e,
+		removals(m) / e,
+		fmt1(inl, sizeof(inl), DAX_BLIND_INLINE_RECLAIM,
+		     m->s.c[TOP_M_RECLAIMS + DAX_MODE_INLINE] / e),
 		m->s.c[TOP_M_RECLAIMS + DAX_MODE_BACKGROUND] / e);
-	fprintf(out, "  fault waits/s %.1f  waiting %u  longest %.1f ms   alloc waits/s %.1f  waiting %u  longest %.1f ms\n",
-		m->s.c[TOP_M_FAULT_WAITS] / e, m->waiting[0], m->longest_ns[0] / 1e6,
-		m->s.c[TOP_M_ALLOC_WAITS] / e, m->waiting[1], m->longest_ns[1] / 1e6);
+	if (!dax_sees(DAX_BLIND_WAITS))
+		fprintf(out, "  fault waits/s -  alloc waits/s -\n");
+	else
+		fprintf(out, "  fault waits/s %.1f  waiting %u  longest %.1f ms   alloc waits/s %.1f  waiting %u  longest %.1f ms\n",
+			m->s.c[TOP_M_FAULT_WAITS] / e, m->waiting[0],
+			m->longest_ns[0] / 1e6, m->s.c[TOP_M_ALLOC_WAITS] / e,
+			m->waiting[1], m->longest_ns[1] / 1e6);
 }
 
 static void print_row(FILE *out, const struct view *v, const struct row *r)
@@ -453,10 +470,14 @@ static void print_row(FILE *out, const struct view *v, const struct row *r)
 		fprintf(out, "%10llu ", (unsigned long long)r->key.ino);
 	else
 		fprintf(out, "%7u %-16s ", r->key.tgid, r->v.comm);
-	for (int c = 0; c < COL_WAIT; c++)
-		fprintf(out, "%*llu ", cols[c].width, col_value(r, c));
-	for (int c = COL_WAIT; c < NR_COLS; c++)
-		fprintf(out, "%*.1f ", cols[c].width, col_value(r, c) / 1e6);
+	for (int c = 0; c < NR_COLS; c++) {
+		if (!dax_sees(cols[c].needs))
+			fprintf(out, "%*s ", cols[c].width, "-");
+		else if (c < COL_WAIT)
+			fprintf(out, "%*llu ", cols[c].width, col_value(r, c));
+		else
+			fprintf(out, "%*.1f ", cols[c].width, col_value(r, c) / 1e6);
+	}
 	if (env.per_inode && path)
 		fprintf(out, "%s\n", path);
 	else if (env.per_inode || v->shown->nmounts > 1)
@@ -544,13 +565,16 @@ static void json_mount(struct json *j, const struct mount *m)
 	json_key(j, "upgrades");
 	json_u64(j, m->s.c[TOP_M_UPGRADES]);
 	json_u64_by(j, "removals", &m->s.c[TOP_M_REMOVALS], dax_reason_names,
-		    DAX_NR_REASONS);
+		    DAX_NR_REASONS, 0);
 	json_u64_by(j, "reclaims", &m->s.c[TOP_M_RECLAIMS], dax_mode_names,
-		    DAX_NR_MODES);
-	json_wait(j, "fault_waits", m->s.c[TOP_M_FAULT_WAITS], m->waiting[0],
-		  m->longest_ns[0]);
-	json_wait(j, "alloc_waits", m->s.c[TOP_M_ALLOC_WAITS], m->waiting[1],
-		  m->longest_ns[1]);
+		    DAX_NR_MODES, dax_sees(DAX_BLIND_INLINE_RECLAIM) ? 0 :
+				  1U << DAX_MODE_INLINE);
+	if (dax_sees(DAX_BLIND_WAITS)) {
+		json_wait(j, "fault_waits", m->s.c[TOP_M_FAULT_WAITS],
+			  m->waiting[0], m->longest_ns[0]);
+		json_wait(j, "alloc_waits", m->s.c[TOP_M_ALLOC_WAITS],
+			  m->waiting[1], m->longest_ns[1]);
+	}
 	json_object_end(j);
 }
 
@@ -575,8 +599,14 @@ static void json_row(struct json *j, const struct view *v, const struct row *r)
 		json_string(j, r->v.comm);
 	}
 	for (int c = 0; c < COL_WAIT; c++) {
+		if (!dax_sees(cols[c].needs))
+			continue;
 		json_key(j, cols[c].name);
 		json_u64(j, col_value(r, c));
+	}
+	if (!dax_sees(DAX_BLIND_WAITS)) {
+		json_object_end(j);
+		return;
 	}
 	json_key(j, "fault_wait_ms");
 	json_double(j, r->v.c[TOP_FAULT_WAIT_NS] / 1e6);

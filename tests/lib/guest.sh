@@ -88,7 +88,8 @@ stop_tool() {
 # dax_stat_sums FILE: "SETUPS REMOVED FAULT_WAITS RECLAIM_ERRORS" over all
 # intervals and mounts of dax-stat --json: setups with upgrades (the
 # server's SETUPMAPPING), ranges removed without error (its
-# removemapping_ranges), reclaim runs that failed, inline or background.
+# removemapping_ranges), reclaim runs that failed, inline or background;
+# "-" for what the attach mode cannot see (fentry, kprobe).
 dax_stat_sums() {
 	python3 - "$1" <<'PY'
 import json, sys
@@ -97,8 +98,10 @@ for line in open(sys.argv[1]):
     for m in json.loads(line)["mounts"]:
         s[0] += m["setups"] + m["upgrades"]
         s[1] += sum(m["removals"].values()) - m["remove_errors"]
-        s[2] += m["fault_waits"]
-        s[3] += sum(m["reclaim_errors"].values())
+        # left out where the attach mode cannot see them: "-"
+        s[2] = s[2] + m["fault_waits"] if "fault_waits" in m else "-"
+        s[3] = (s[3] + sum(m["reclaim_errors"].values())
+                if "reclaim_errors" in m else "-")
 print(*s)
 PY
 }

@@ -19,14 +19,29 @@ for t in dax-stat dax-lat dax-top; do
 	bin=$build/tools/$t
 	[ -x "$bin" ] || fail "$bin not built"
 	if [ ! -e /sys/kernel/tracing/events/fuse/fuse_dax_setup_begin ] &&
-	   ! grep -q ' __tracepoint_fuse_dax_setup_begin$' /proc/kallsyms; then
-		expect_error "$t on a kernel without the events" 1 \
-			"this kernel has no fuse_dax_* tracepoints: it needs the daxmon patches" "$bin" 1 1
+	   ! grep -q ' __traceiter_fuse_dax_setup_begin$' /proc/kallsyms; then
+		expect_error "$t --attach=tracepoint on a kernel without the events" 1 \
+			"this kernel has no fuse_dax_* tracepoints: it needs the daxmon patches" \
+			"$bin" --attach=tracepoint 1 1
+		# auto: nothing else to attach to either, and why
+		if ! grep -q ' fuse_request_end$' /proc/kallsyms; then
+			expect_error "$t without fuse" 1 "fuse is not loaded: modprobe fuse" "$bin" 1 1
+		elif ! grep -q ' fuse_dax_free_mem_worker$' /proc/kallsyms; then
+			expect_error "$t on a fuse without DAX" 1 \
+				"this kernel's fuse has no DAX: it needs CONFIG_FUSE_DAX=y" "$bin" 1 1
+			expect_error "$t --attach=kprobe on a fuse without DAX" 1 \
+				"this kernel's fuse has no DAX: it needs CONFIG_FUSE_DAX=y" \
+				"$bin" --attach=kprobe 1 1
+		fi
 	fi
 	expect_error "$t without privileges" 1 "needs CAP_BPF and CAP_PERFMON" \
 		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$bin" 1 1
 	expect_error "$t with a bad option" 2 "unrecognized option '--bogus'" "$bin" --bogus
 	expect_error "$t with a bad interval" 2 "invalid interval 'x'" "$bin" x
+	expect_error "$t with a bad --attach" 2 \
+		"invalid --attach 'uprobe': auto, tracepoint, fentry or kprobe" "$bin" --attach=uprobe
+	expect_error "$t with --raw-tp and --attach=fentry" 2 \
+		"--raw-tp and --attach=fentry exclude each other" "$bin" --raw-tp --attach=fentry
 	"$bin" --help | grep -q EXAMPLES || fail "$t --help has no EXAMPLES"
 done
 expect_error "dax-lat with -P and -I" 2 "-P and -I exclude each other" "$build/tools/dax-lat" -P -I

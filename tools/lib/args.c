@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "filter.h"
 
@@ -42,6 +43,30 @@ static void parse_interval_count(struct argp_state *state, const char *arg,
 		o->interval = v;
 }
 
+static const char *const attach_names[] = {
+	[DAX_ATTACH_AUTO] = "auto",
+	[DAX_ATTACH_TRACEPOINT] = "tracepoint",
+	[DAX_ATTACH_FENTRY] = "fentry",
+	[DAX_ATTACH_KPROBE] = "kprobe",
+};
+
+static void parse_attach(struct argp_state *state, const char *arg,
+			 struct dax_opts *o)
+{
+	for (size_t i = 0; i < sizeof(attach_names) / sizeof(attach_names[0]); i++) {
+		if (strcmp(arg, attach_names[i]))
+			continue;
+		if (o->force_raw && i > DAX_ATTACH_TRACEPOINT)
+			argp_error(state, "--raw-tp and --attach=%s exclude each other",
+				   arg);
+		/* --raw-tp is a way of attaching to the tracepoints */
+		o->attach = o->force_raw ? DAX_ATTACH_TRACEPOINT : i;
+		return;
+	}
+	argp_error(state, "invalid --attach '%s': auto, tracepoint, fentry or kprobe",
+		   arg);
+}
+
 error_t dax_parse_common(int key, char *arg, struct argp_state *state,
 			 struct dax_opts *o, struct dax_filter *filter)
 {
@@ -65,6 +90,13 @@ error_t dax_parse_common(int key, char *arg, struct argp_state *state,
 		break;
 	case DAX_OPT_RAW:
 		o->force_raw = true;
+		if (o->attach > DAX_ATTACH_TRACEPOINT)
+			argp_error(state, "--raw-tp and --attach=%s exclude each other",
+				   attach_names[o->attach]);
+		o->attach = DAX_ATTACH_TRACEPOINT;
+		break;
+	case DAX_OPT_ATTACH:
+		parse_attach(state, arg, o);
 		break;
 	case DAX_OPT_MAX_ENTRIES:
 		if (dax_parse_number(arg, 1, DAX_MAX_ENTRIES_LIMIT, &v))

@@ -7,12 +7,21 @@
 #include <limits.h>
 #include <stdbool.h>
 
+/* --attach: how the tools see the pool (tools/lib/attach.c). */
+enum dax_attach {
+	DAX_ATTACH_AUTO,		/* the first of the others that works */
+	DAX_ATTACH_TRACEPOINT,		/* the fuse_dax_* events */
+	DAX_ATTACH_FENTRY,		/* fentry/fexit on fuse's functions */
+	DAX_ATTACH_KPROBE,		/* kprobe/kretprobe on the same */
+};
+
 /* What every tool's command line sets, and its defaults. */
 struct dax_opts {
 	int interval;			/* seconds; DAX_UNTIL_STOP: one report */
 	long count;			/* reports at most; -1: until stopped */
 	unsigned int max_entries;	/* --max-entries; 0: the table's size */
-	bool force_raw;			/* --raw-tp */
+	enum dax_attach attach;		/* --attach */
+	bool force_raw;			/* --raw-tp: tracepoints, by raw_tp */
 	bool verbose;			/* -v */
 };
 
@@ -26,11 +35,13 @@ struct dax_opts {
 #define DAX_OPTS_DEFAULT	{ .interval = 1, .count = -1 }
 
 /* Keys of the options every tool has (see DAX_COMMON_OPTIONS). */
-enum { DAX_OPT_RAW = 900, DAX_OPT_MAX_ENTRIES };
+enum { DAX_OPT_RAW = 900, DAX_OPT_MAX_ENTRIES, DAX_OPT_ATTACH };
 
 #define DAX_COMMON_OPTIONS						\
+	{ "attach", DAX_OPT_ATTACH, "MODE", 0,				\
+	  "auto (default), tracepoint, fentry or kprobe", 0 },		\
 	{ "raw-tp", DAX_OPT_RAW, NULL, 0,				\
-	  "Attach with raw_tp even if tp_btf works", 0 },		\
+	  "Attach to the tracepoints with raw_tp even if tp_btf works", 0 }, \
 	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },		\
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 }
 

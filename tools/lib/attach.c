@@ -25,7 +25,28 @@
 /* An event every kernel with the daxmon series has. */
 #define PROBE_EVENT "fuse_dax_setup_begin"
 
-static const char *mode = "tp_btf";
+/*
+ * The functions DAX_FN_PROGRAMS in bpf/daxmon.bpf.h probes, without the
+ * events: all of them, or that mode is not used.
+ */
+static const char *const fn_probed[] = {
+	"fuse_setup_one_mapping", "fuse_args_to_req", "fuse_request_end",
+	"fuse_dax_free_mem_worker", "fuse_dax_inode_cleanup",
+};
+
+/* How a tool attached: its programs' name suffix, what it cannot see. */
+static const struct mode {
+	const char *name, *suffix;
+	unsigned int blind;		/* enum dax_blind */
+} modes[] = {
+	{ "tp_btf", "_btf", 0 },
+	{ "raw_tp", "_raw", 0 },
+	{ "fentry", "_fn", DAX_BLIND_FN },
+	{ "kprobe", "_kp", DAX_BLIND_FN },
+};
+enum { MODE_TP_BTF, MODE_RAW_TP, MODE_FENTRY, MODE_KPROBE };
+
+static const struct mode *mode = &modes[MODE_TP_BTF];
 static bool libbpf_verbose;
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt,
@@ -75,53 +96,119 @@ int dax_preflight(const char *tool)
 	return 0;
 }
 
-static bool btf_has_event(const char *event)
-{
-	char name[128];
+/* The kernel's BTF: vmlinux's, and fuse's when fuse is a module. */
+struct kernel_btf {
 	struct btf *vmlinux, *fuse;
-	bool found;
+};
 
-	snprintf(name, sizeof(name), "btf_trace_%s", event);
-	vmlinux = btf__load_vmlinux_btf();
-	if (!vmlinux)
-		return false;
-	found = btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) >= 0;
-	if (!found) {
-		/* fuse built as a module */
-		fuse = btf__load_module_btf("fuse", vmlinux);
-		if (fuse) {
-			found = btf__find_by_name_kind(fuse, name,
-						       BTF_KIND_TYPEDEF) >= 0;
-			btf__free(fuse);
-		}
-	}
-	btf__free(vmlinux);
-	return found;
+static void kernel_btf_load(struct kernel_btf *k)
+{
+	k->vmlinux = btf__load_vmlinux_btf();
+	k->fuse = k->vmlinux ? btf__load_module_btf("fuse", k->vmlinux) : NULL;
+}
+
+static void kernel_btf_free(struct kernel_btf *k)
+{
+	btf__free(k->fuse);
+	btf__free(k->vmlinux);
+}
+
+static bool kernel_btf_has(const struct kernel_btf *k, const char *name,
+			   int kind)
+{
+	return (k->vmlinux && btf__find_by_name_kind(k->vmlinux, name, kind) >= 0) ||
+	       (k->fuse && btf__find_by_name_kind(k->fuse, name, kind) >= 0);
 }
 
 /*
- * The tracepoint exists, whether or not BTF describes it.  Its iterator
- * is a function: listed even without CONFIG_KALLSYMS_ALL, which the
- * __tracepoint_ data symbol needs.
+ * A function the kernel has out of line, by its exact name.  A
+ * tracepoint's iterator is one: listed even without
+ * CONFIG_KALLSYMS_ALL, which the __tracepoint_ data symbol needs.
  */
-static bool kallsyms_has_event(const char *event)
+static bool kallsyms_has_function(const char *name)
 {
-	char line[256], want[128];
+	char line[256], sym[128], type;
 	bool found = false;
 	FILE *f = fopen("/proc/kallsyms", "r");
 
 	if (!f)
 		return false;
-	snprintf(want, sizeof(want), " __traceiter_%s", event);
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *end = strpbrk(line, "\t\n");
-
-		if (end)
-			*end = '\0';
-		found = strstr(line, want) && !strcmp(strstr(line, want), want);
-	}
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %c %127s", &type, sym) == 2 &&
+			(type == 't' || type == 'T') && !strcmp(sym, name);
 	fclose(f);
 	return found;
+}
+
+/* The first function of fn_probed that BTF (or kallsyms) lacks, or NULL */
+static const char *fn_missing(const struct kernel_btf *k, bool btf)
+{
+	for (size_t i = 0; i < sizeof(fn_probed) / sizeof(fn_probed[0]); i++) {
+		bool has = btf ? kernel_btf_has(k, fn_probed[i], BTF_KIND_FUNC) :
+				 kallsyms_has_function(fn_probed[i]);
+
+		if (!has)
+			return fn_probed[i];
+	}
+	return NULL;
+}
+
+/* Why the mode asked for (auto: any) cannot attach, and the fix. */
+static void say_why_not(const char *tool, enum dax_attach a,
+			const char *missing)
+{
+	if (a == DAX_ATTACH_TRACEPOINT)
+		fprintf(stderr, "%s: this kernel has no fuse_dax_* tracepoints: it needs the daxmon patches (kernel/patches, \"fuse: dax: add tracepoints for the DAX range pool\") and CONFIG_FUSE_DAX=y; or try --attach=auto\n",
+			tool);
+	else if (!kallsyms_has_function("fuse_request_end"))
+		fprintf(stderr, "%s: fuse is not loaded: modprobe fuse, or mount the virtio-fs share first\n",
+			tool);
+	else if (!kallsyms_has_function("fuse_dax_free_mem_worker"))
+		fprintf(stderr, "%s: this kernel's fuse has no DAX: it needs CONFIG_FUSE_DAX=y\n",
+			tool);
+	else if (a == DAX_ATTACH_FENTRY)
+		fprintf(stderr, "%s: cannot fentry %s: the kernel's BTF has no such function (inlined in this build?); try --attach=kprobe\n",
+			tool, missing);
+	else if (a == DAX_ATTACH_KPROBE)
+		fprintf(stderr, "%s: cannot kprobe %s: /proc/kallsyms has no such function (inlined in this build?)\n",
+			tool, missing);
+	else
+		fprintf(stderr, "%s: this kernel has no fuse_dax_* tracepoints (the daxmon patches), and %s is inlined: nothing to probe\n",
+			tool, missing);
+}
+
+static int choose_mode(const char *tool, const struct dax_opts *o)
+{
+	struct kernel_btf k;
+	const char *missing = NULL;
+	bool any = o->attach == DAX_ATTACH_AUTO;
+	int chosen = -1;
+
+	kernel_btf_load(&k);
+	if (any || o->attach == DAX_ATTACH_TRACEPOINT) {
+		if (!o->force_raw && kernel_btf_has(&k, "btf_trace_" PROBE_EVENT,
+						    BTF_KIND_TYPEDEF))
+			chosen = MODE_TP_BTF;
+		else if (kallsyms_has_function("__traceiter_" PROBE_EVENT))
+			chosen = MODE_RAW_TP;
+	}
+	if (chosen < 0 && (any || o->attach == DAX_ATTACH_FENTRY)) {
+		missing = fn_missing(&k, true);
+		if (!missing)
+			chosen = MODE_FENTRY;
+	}
+	if (chosen < 0 && (any || o->attach == DAX_ATTACH_KPROBE)) {
+		missing = fn_missing(&k, false);
+		if (!missing)
+			chosen = MODE_KPROBE;
+	}
+	kernel_btf_free(&k);
+	if (chosen >= 0) {
+		mode = &modes[chosen];
+		return 0;
+	}
+	say_why_not(tool, o->attach, missing);
+	return -1;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -132,25 +219,15 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 int dax_choose_programs(const char *tool, struct bpf_object *obj,
-			bool force_raw)
+			const struct dax_opts *o)
 {
 	struct bpf_program *prog;
-	bool raw = force_raw;
 
-	if (!raw && !btf_has_event(PROBE_EVENT))
-		raw = true;
-	if (raw && !kallsyms_has_event(PROBE_EVENT)) {
-		fprintf(stderr, "%s: this kernel has no fuse_dax_* tracepoints: it needs the daxmon patches (kernel/patches, \"fuse: dax: add tracepoints for the DAX range pool\") and CONFIG_FUSE_DAX=y\n",
-			tool);
+	if (choose_mode(tool, o))
 		return -1;
-	}
-	mode = raw ? "raw_tp" : "tp_btf";
-	bpf_object__for_each_program(prog, obj) {
-		const char *name = bpf_program__name(prog);
-
-		if (ends_with(name, raw ? "_btf" : "_raw"))
+	bpf_object__for_each_program(prog, obj)
+		if (!ends_with(bpf_program__name(prog), mode->suffix))
 			bpf_program__set_autoload(prog, false);
-	}
 	return 0;
 }
 
@@ -168,8 +245,9 @@ int dax_load_attach(const char *tool, struct bpf_object_skeleton *skeleton,
 		return -1;
 	err = bpf_object__attach_skeleton(skeleton);
 	if (err) {
-		fprintf(stderr, "%s: cannot attach to the fuse_dax tracepoints: %s (try -v)\n",
-			tool, strerror(-err));
+		fprintf(stderr, "%s: cannot attach (%s): %s (try -v%s)\n", tool,
+			mode->name, strerror(-err),
+			mode == &modes[MODE_FENTRY] ? ", or --attach=kprobe" : "");
 		return -1;
 	}
 	return 0;
@@ -177,15 +255,43 @@ int dax_load_attach(const char *tool, struct bpf_object_skeleton *skeleton,
 
 const char *dax_attach_mode(void)
 {
-	return mode;
+	return mode->name;
+}
+
+bool dax_sees(enum dax_blind what)
+{
+	return !(mode->blind & what);
+}
+
+/* Once, before "attached": what this mode cannot see. */
+static void report_blind(const char *tool)
+{
+	static const char *const what[] = {
+		"fault and allocation waits",
+		"inline reclaim runs",
+		"ranges freed by reclaim and failed runs",
+	};
+	const char *sep = "";
+
+	if (!mode->blind)
+		return;
+	fprintf(stderr, "%s: %s cannot see ", tool, mode->name);
+	for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
+		if (!(mode->blind & (1U << i)))
+			continue;
+		fprintf(stderr, "%s%s", sep, what[i]);
+		sep = ", ";
+	}
+	fprintf(stderr, ": shown as -\n");
 }
 
 void dax_report_attached(const char *tool, const char *what)
 {
+	report_blind(tool);
 	/* scripts wait for this line: every tool writes it, always */
-	fprintf(stderr, "%s: attached (%s)\n", tool, mode);
+	fprintf(stderr, "%s: attached (%s)\n", tool, mode->name);
 	if (what) {
-		printf("%s (%s)... Hit Ctrl-C to end.\n", what, mode);
+		printf("%s (%s)... Hit Ctrl-C to end.\n", what, mode->name);
 		fflush(stdout);
 	}
 }
@@ -228,7 +334,7 @@ int dax_setup(const struct dax_tool *t)
 			strerror(errno));
 		return -1;
 	}
-	if (dax_choose_programs(t->name, *bpf.skeleton->obj, t->opts->force_raw) ||
+	if (dax_choose_programs(t->name, *bpf.skeleton->obj, t->opts) ||
 	    (t->filter && dax_filter_open_cgroup(t->name, t->filter)) ||
 	    (bpf.table && dax_size_table(t->name, bpf.table, t->opts->max_entries)) ||
 	    dax_load_attach(t->name, bpf.skeleton, t->filter, bpf.cgroup_map) ||

@@ -46,13 +46,15 @@ int dax_setup(const struct dax_tool *t);
 int dax_preflight(const char *tool);
 
 /*
- * Keep the tp_btf or the raw_tp twin of each program (see DAX_EVENT in
- * bpf/daxmon.bpf.h): tp_btf when the kernel's BTF describes the fuse_dax
- * events, raw_tp when they exist without it, or always with force_raw.
- * Fails with a message if the kernel has no fuse_dax events at all.
+ * Keep one program of each set (see DAX_EVENT and DAX_FN_PROGRAMS in
+ * bpf/daxmon.bpf.h), by o->attach; auto takes the first that works:
+ * tp_btf when the kernel's BTF describes the fuse_dax events, raw_tp
+ * when they exist without it (always with --raw-tp), fentry when BTF has
+ * every function the function probes need, kprobe when kallsyms does.
+ * Fails with a message naming what is missing and the fix.
  */
 int dax_choose_programs(const char *tool, struct bpf_object *obj,
-			bool force_raw);
+			const struct dax_opts *o);
 
 /* --max-entries: resize map before load; 0 keeps the size it has. */
 int dax_size_table(const char *tool, struct bpf_map *map, unsigned int n);
@@ -64,8 +66,23 @@ int dax_size_table(const char *tool, struct bpf_map *map, unsigned int n);
 int dax_load_attach(const char *tool, struct bpf_object_skeleton *skeleton,
 		    struct dax_filter *filter, struct bpf_map *cgroup_map);
 
-/* The attach mode dax_choose_programs() picked: "tp_btf" or "raw_tp". */
+/* The mode dax_choose_programs() picked: tp_btf, raw_tp, fentry, kprobe */
 const char *dax_attach_mode(void);
+
+/*
+ * What the function probes (fentry, kprobe) cannot see: the tools show
+ * "-", leave it out of JSON and Prometheus, and say so once.
+ */
+enum dax_blind {
+	DAX_BLIND_WAITS = 1 << 0,		/* fault and allocation waits */
+	DAX_BLIND_INLINE_RECLAIM = 1 << 1,	/* inline reclaim runs, time */
+	DAX_BLIND_RECLAIM_RESULT = 1 << 2,	/* ranges freed, failed runs */
+};
+#define DAX_BLIND_FN	(DAX_BLIND_WAITS | DAX_BLIND_INLINE_RECLAIM | \
+			 DAX_BLIND_RECLAIM_RESULT)
+
+/* False if the mode attached cannot see what. */
+bool dax_sees(enum dax_blind what);
 
 /*
  * Say that tracing runs: "tool: attached (tp_btf)" on stderr, always, so

@@ -107,11 +107,13 @@ void json_bool(struct json *j, bool v)
 }
 
 void json_u64_by(struct json *j, const char *key, const unsigned long long *v,
-		 const char *const *names, int n)
+		 const char *const *names, int n, unsigned int skip)
 {
 	json_key(j, key);
 	json_object_begin(j);
 	for (int i = 0; i < n; i++) {
+		if (skip & (1U << i))
+			continue;
 		json_key(j, names[i]);
 		json_u64(j, v[i]);
 	}

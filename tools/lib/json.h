@@ -29,8 +29,11 @@ void json_double(struct json *j, double v);
 void json_bool(struct json *j, bool v);
 /* A tool's report: {"time": when, ...; json_object_end() closes it. */
 void json_report_begin(struct json *j, FILE *out, int64_t when);
-/* "key": {"names[0]": v[0], ...}: a count kept by reason or mode. */
+/*
+ * "key": {"names[0]": v[0], ...}: a count kept by reason or mode, less
+ * the values whose bit is set in skip (a tool cannot see them).
+ */
 void json_u64_by(struct json *j, const char *key, const unsigned long long *v,
-		 const char *const *names, int n);
+		 const char *const *names, int n, unsigned int skip);
 
 #endif
