@@ -148,6 +148,11 @@ tracer_start() {
 			--rate 1/s "http://127.0.0.1:9465/metrics?[1-100000]" &&
 		scraper=$tool_pid &&
 		tool_pid=$stat_pid ;;
+	dax-stat-fentry|dax-stat-kprobe)
+		# the function probes of kernels without the events, on this
+		# one: what they cost next to the tracepoints (part 2 only)
+		start_ready ': attached \(' "$log" "$tools/dax-stat" \
+			--attach="${tracer#dax-stat-}" --json 1 ;;
 	bpftrace)
 		# bpftrace 0.17 runs BEGIN before it attaches the tracepoints,
 		# and a SIGINT that arrives while it attaches them is lost: it
@@ -221,13 +226,14 @@ bench_cost() {
 }
 
 # Part 2: what each BPF program costs per run (kernel.bpf_stats_enabled),
-# for our tools and the bpftrace script, under the same workload.
+# for our tools, dax-stat's fentry and kprobe modes and the bpftrace
+# script, under the same workload.
 bench_per_event() {
 	local rep t rw engine bs
 	sysctl -qw kernel.bpf_stats_enabled=1
 	read -r rw engine bs <<<"$(workload_args mmap-randread)"
 	for rep in $(seq 1 $reps); do
-		for t in dax-lat dax-stat dax-top bpftrace; do
+		for t in dax-lat dax-stat dax-top dax-stat-fentry dax-stat-kprobe bpftrace; do
 			log "per-event round $rep: $t"
 			tracer_start "$t"
 			fio_kib_s "/tmp/mnt/cost.${cost_sizes##* }" "$rw" "$engine" "$bs" > /dev/null

@@ -22,7 +22,7 @@ for t in none tracefs dax-lat dax-top dax-stat bpftrace perf trace-cmd; do
 		[ "$n" = 1 ] && ok "cost: $t $w measured" || fail_later "cost: $t $w: $n rows with throughput > 0"
 	done
 done
-for t in dax-lat dax-stat dax-top bpftrace; do
+for t in dax-lat dax-stat dax-top dax-stat-fentry dax-stat-kprobe bpftrace; do
 	f=$res/progs.$t.1.json
 	n=$(jq '[.[] | select(.run_cnt > 0 and .run_time_ns > 0)] | length' "$f" 2>/dev/null || echo 0)
 	[ "$n" -gt 0 ] && ok "per-event: $t, $n programs ran" || fail_later "per-event: no program of $t ran ($f)"
