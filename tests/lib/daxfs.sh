@@ -75,6 +75,16 @@ held_write_race() {
 		"$(od -An -tx1 -j $((6 << 20)) -N1 "$src/big" | tr -d ' ')"
 }
 
+# refresh_stats: the server's counts as of now in $daxfs_stats (SIGUSR1:
+# daxfsd renames a complete stats file into place), five seconds at most.
+refresh_stats() {
+	local i
+	rm -f "$daxfs_stats"
+	kill -USR1 "$daxfs_pid"
+	for ((i = 0; i < 50; i++)); do [ -s "$daxfs_stats" ] && return 0; sleep 0.1; done
+	fail "daxfsd wrote no stats file on SIGUSR1"
+}
+
 # stat_of KEY: a number from the server's stats JSON ("SETUPMAPPING",
 # "removemapping_ranges", ...).
 stat_of() {

@@ -111,3 +111,15 @@ PY
 dax_lat_count() {
 	jq -s --arg kind "$2" '[.[].histograms[] | select(.kind == $kind) | .count] | add // 0' "$1"
 }
+
+# poll TRIES WHAT FUNCTION: call FUNCTION once a second until it
+# succeeds, at most TRIES times; FUNCTION says what it saw in $seen.
+poll() {
+	local tries=$1 what=$2 i
+	seen=
+	for ((i = 1; i <= tries; i++)); do
+		"$3" && return 0
+		sleep 1
+	done
+	fail "$what: not after $tries tries; last seen: $seen"
+}
