@@ -88,6 +88,17 @@ int dax_preflight(const char *tool)
 			tool);
 		return -1;
 	}
+	/*
+	 * The fuse types and functions are in the module's BTF, which
+	 * libbpf can only find by walking the kernel's BTF objects:
+	 * BPF_BTF_GET_NEXT_ID and _GET_FD_BY_ID want CAP_SYS_ADMIN.
+	 */
+	if (read_caps(caps) == 0 && !has_cap(caps, CAP_SYS_ADMIN) &&
+	    access("/sys/kernel/btf/fuse", F_OK) == 0) {
+		fprintf(stderr, "%s: fuse is a module here, and reading its BTF needs CAP_SYS_ADMIN as well as CAP_BPF and CAP_PERFMON\n",
+			tool);
+		return -1;
+	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		fprintf(stderr, "%s: this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs CONFIG_DEBUG_INFO_BTF=y\n",
 			tool);
