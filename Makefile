@@ -9,7 +9,8 @@ export DAXMON_KERNEL_CACHE
 KERNEL		:= $(BUILD)/bzImage
 
 .PHONY: all deps kernel kernel-debug tools man vmlinux-h test unit-test \
-	guest-test test-debug bench bench-compare demo clean install uninstall
+	guest-test test-debug bench bench-compare demo clean install install-files \
+	uninstall deb
 
 all: kernel tools man
 
@@ -115,12 +116,33 @@ INST_RULES	:= daxmon.rules.yml daxmon.rules.test.yml
 INST_DASH	:= daxmon.json
 
 install: tools
-	$(INSTALL) -d $(inst_sbin) $(inst_lib) $(inst_man) $(inst_share)/prometheus $(inst_share)/grafana
+	$(MAKE) install-files
+
+# What install copies, the tools built; INSTALL_DAXFSD=0 leaves the test
+# fixture out (the Debian package, debian/rules).
+INSTALL_DAXFSD	?= 1
+install-files:
+	$(INSTALL) -d $(inst_sbin) $(inst_man) $(inst_share)/prometheus $(inst_share)/grafana
 	$(INSTALL) -m 755 $(addprefix $(BUILD)/tools/,$(INST_TOOLS)) $(inst_sbin)
-	$(INSTALL) -m 755 $(BUILD)/tools/daxfsd $(inst_lib)
+	if [ "$(INSTALL_DAXFSD)" = 1 ]; then \
+		$(INSTALL) -d $(inst_lib) && $(INSTALL) -m 755 $(BUILD)/tools/daxfsd $(inst_lib); fi
 	$(INSTALL) -m 644 $(addprefix docs/man/,$(INST_MAN)) $(inst_man)
 	$(INSTALL) -m 644 $(addprefix docs/prometheus/,$(INST_RULES)) $(inst_share)/prometheus
 	$(INSTALL) -m 644 $(addprefix docs/grafana/,$(INST_DASH)) $(inst_share)/grafana
+
+# make deb: the Debian package daxmon (debian/), built from a copy of the
+# tracked files so that nothing is written beside the checkout, into
+# $(BUILD)/deb: the .deb, and lintian's verdict on it in lintian.txt.
+DEB_SRC		= $(BUILD)/deb/daxmon
+deb: deps
+	rm -rf $(BUILD)/deb && mkdir -p $(DEB_SRC)
+	git ls-files -z Makefile packages.txt debian bpf tools docs | \
+		xargs -0 cp --parents -t $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc > ../build.log 2>&1 || \
+		{ tail -30 ../build.log; exit 1; }
+	lintian --info $(BUILD)/deb/daxmon_*.deb > $(BUILD)/deb/lintian.txt || \
+		{ cat $(BUILD)/deb/lintian.txt; exit 1; }
+	@echo "deb: $$(ls $(BUILD)/deb/daxmon_*.deb); lintian: $$(grep -c '^[EW]:' $(BUILD)/deb/lintian.txt) errors and warnings (see $(BUILD)/deb/lintian.txt)"
 
 # Removes what install put there, and the directories that are daxmon's
 # alone; sbin and man8 stay.
