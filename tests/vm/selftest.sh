@@ -24,6 +24,19 @@ grep -q 'this test fails' "$out/mixed/fail.log" || fail "fail.sh's output not ke
 grep -q 'kernel trouble while warn ran' "$out/mixed/warn.log" || fail "warn.log does not say why"
 echo "ok: verdicts pass/fail/skip/warn/after = PASS/FAIL/SKIP/FAIL/PASS"
 
+# More scripts than the kernel passes init arguments (32): every one runs
+mkdir -p "$out/many-scripts"
+many=()
+for i in $(seq 1 40); do
+	cp "$fx/pass.sh" "$out/many-scripts/p$i.sh"
+	many+=("$out/many-scripts/p$i.sh")
+done
+"$repo/tests/vm/run-guest" -t 300 "$build/bzImage" "$out/many" "${many[@]}" ||
+	fail "run-guest with 40 scripts: guest stopped early ($(grep -m1 -i panic "$out/many/console.log"))"
+ran=$(awk -F'\t' '$2 == "PASS"' "$out/many/results.tsv" | wc -l)
+[ "$ran" = 40 ] || fail "40 scripts: $ran passed"
+echo "ok: 40 scripts in one guest, all run"
+
 # two guests side by side (tests/run --boots): every script runs in
 # exactly one of them, with its own verdict
 "$repo/tests/vm/run-guest" -t 300 -c "$out/claims" "$build/bzImage" "$out/share1" \
