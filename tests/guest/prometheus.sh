@@ -176,7 +176,8 @@ checked=0
 while IFS=$'\t' read -r where expr; do
 	query "$expr"
 	printf '%s\t%s\t%s\n' "$n" "$value" "$where" >> "$work/dashboard-results"
-	[ "$n" -gt 0 ] || fail "dashboard $where returns no data: $expr"
+	[ "$n" -gt 0 ] || fail "dashboard $where returns no data: $expr (target: $(curl -s "$api/targets" |
+		jq -c '[.data.activeTargets[] | {health, lastError, lastScrape, lastScrapeDuration}]'))"
 	checked=$((checked + 1))
 done < "$work/dashboard-exprs"
 [ "$checked" -gt 10 ] || fail "expected more than 10 dashboard expressions, saw $checked"
