@@ -9,6 +9,8 @@
 debs=("$build"/deb/daxmon_*_amd64.deb)
 [ -f "${debs[0]}" ] || fail "no package in $build/deb: make deb (tests/unit/deb.sh runs it)"
 root=/tmp/exporter-root
+# the guest's /tmp is memory, shared with the tests that come after
+trap 'rm -rf "$root" /tmp/exporter-src' EXIT
 rm -rf "$root"
 dpkg-deb -x "${debs[0]}" "$root" || fail "dpkg-deb -x ${debs[0]}"
 unit=$root/lib/systemd/system/daxmon-exporter.service

@@ -21,6 +21,8 @@ else
 fi
 echo "kernel with the fuse_dax events: $events"
 
+# the guest's /tmp is memory, shared with the tests that come after
+trap 'rm -rf /tmp/modes-src' EXIT
 "$w/prepare.sh" /tmp/modes-src
 start_daxfsd /tmp/modes-src /tmp/modes-mnt --dax-dev /dev/pmem0 ||
 	fail "mount: $(cat "$daxfs_err")"
