@@ -244,12 +244,6 @@ static void print_lines(struct snapshot *now, struct snapshot *before)
 	fflush(stdout);
 }
 
-/* The reclaim modes whose runs the attach mode cannot see: a mask. */
-static unsigned int blind_modes(void)
-{
-	return dax_sees(DAX_BLIND_INLINE_RECLAIM) ? 0 : 1U << DAX_MODE_INLINE;
-}
-
 /* Updates the BPF side could not make in this interval. */
 static __u64 dropped_since(const struct snapshot *now,
 			   const struct snapshot *before)
@@ -304,7 +298,7 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 		json_key(&j, "remove_errors");
 		json_u64(&j, d.c[STAT_REMOVE_ERRORS]);
 		json_u64_by(&j, "reclaims", &d.c[STAT_RECLAIMS],
-			    dax_mode_names, DAX_NR_MODES, blind_modes());
+			    dax_mode_names, DAX_NR_MODES, dax_unseen_reclaim_modes());
 		if (dax_sees(DAX_BLIND_RECLAIM_RESULT)) {
 			json_u64_by(&j, "reclaimed_ranges", &d.c[STAT_RECLAIMED],
 				    dax_mode_names, DAX_NR_MODES, 0);

@@ -567,8 +567,7 @@ static void json_mount(struct json *j, const struct mount *m)
 	json_u64_by(j, "removals", &m->s.c[TOP_M_REMOVALS], dax_reason_names,
 		    DAX_NR_REASONS, 0);
 	json_u64_by(j, "reclaims", &m->s.c[TOP_M_RECLAIMS], dax_mode_names,
-		    DAX_NR_MODES, dax_sees(DAX_BLIND_INLINE_RECLAIM) ? 0 :
-				  1U << DAX_MODE_INLINE);
+		    DAX_NR_MODES, dax_unseen_reclaim_modes());
 	if (dax_sees(DAX_BLIND_WAITS)) {
 		json_wait(j, "fault_waits", m->s.c[TOP_M_FAULT_WAITS],
 			  m->waiting[0], m->longest_ns[0]);

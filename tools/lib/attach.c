@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 
+#include "daxmon.h"
 #include "filter.h"
 #include "interval.h"
 
@@ -272,6 +273,11 @@ const char *dax_attach_mode(void)
 bool dax_sees(enum dax_blind what)
 {
 	return !(mode->blind & what);
+}
+
+unsigned int dax_unseen_reclaim_modes(void)
+{
+	return dax_sees(DAX_BLIND_INLINE_RECLAIM) ? 0 : 1U << DAX_MODE_INLINE;
 }
 
 /* Once, before "attached": what this mode cannot see. */

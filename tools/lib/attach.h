@@ -84,6 +84,9 @@ enum dax_blind {
 /* False if the mode attached cannot see what. */
 bool dax_sees(enum dax_blind what);
 
+/* The reclaim modes (1 << enum dax_mode) whose runs it cannot see. */
+unsigned int dax_unseen_reclaim_modes(void);
+
 /*
  * Say that tracing runs: "tool: attached (tp_btf)" on stderr, always, so
  * that a script can wait for it while output meant for programs stays
