@@ -10,9 +10,11 @@
 watchdog_s=60
 
 src=$(mktemp -d /tmp/src.XXXXXX)	# other tests leave files in /tmp/src
-# 13 ranges of 16 read first leave 3 free: no background reclaim yet;
-# the writer's first mapping starts it, and it takes the oldest range,
-# fill's, so the writer's own ranges are left to its inline reclaim
+# 13 ranges of 16 read first leave 3 free: no background reclaim yet.
+# The writer's mappings start it (fifo: the first below 20% free; clock:
+# the first that finds none), and it takes fill's ranges, the oldest and,
+# read once each, as unused as the writer's: the writer's own ranges are
+# left to its inline reclaim under either policy
 make_file "$src/fill" 26
 make_file "$src/own" 16
 cp "$src/own" "$work/own.before"
@@ -25,7 +27,10 @@ exec 7< "$inst/trace_pipe"
 # whatever happens, no task is left asleep behind a stalled server
 trap 'release_stall; exec 7<&-; rmdir "$inst" 2>/dev/null' EXIT
 
-timeout 300 cat /tmp/mnt/fill > /dev/null || fail "reading fill through the window"
+for ((i = 0; i < 13; i++)); do
+	timeout 60 dd if=/tmp/mnt/fill of=/dev/null bs=4k count=1 skip=$((i * 512)) status=none ||
+		fail "reading fill's range $i through the window"
+done
 walker write /tmp/mnt/own > "$work/writer.out" &
 writer=$!
 trace_wait 7 "-$writer" 'fuse_dax_remove_begin' ||

@@ -19,9 +19,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The pool's size, and the worker's threshold as fs/fuse/dax.c has it:
-# started once fewer than 20% of the ranges are free.  FILE's range and
-# NR of FILLER's take it there.
+# The pool's size, and the worker's threshold as fs/fuse/dax.c has it
+# for the fifo policy: started once fewer than 20% of the ranges are
+# free, whether or not an allocation found none (clock waits for that).
+# FILE's range and NR of FILLER's take it there.
+reclaim_policy fifo
 ranges=$(( $(cat /sys/block/pmem0/size) * 512 >> 21 ))
 threshold=$(( ranges * 20 / 100 ))
 [ "$threshold" -ge 1 ] || threshold=1

@@ -12,8 +12,11 @@
 # Only a kernel whose unmount waits for the server needs it to resume
 watchdog_s=60
 
-# 16 files of one range each fill the pool of 16: the last range taken
-# leaves none free, which starts the worker
+# 16 files of one range each fill the pool of 16: under fifo the last
+# range taken leaves fewer than 20% free, which starts the worker with
+# nobody waiting for a range (under clock it would start only for a
+# task needing one, which would then sleep behind the stalled server too)
+reclaim_policy fifo
 src=$(mktemp -d /tmp/src.XXXXXX)	# other tests leave files in /tmp/src
 for i in $(seq 0 15); do make_file "$src/f.$i" 2; done
 start_daxfsd "$src" /tmp/mnt --dax-dev /dev/pmem0 || fail "mount: $(cat "$daxfs_err")"

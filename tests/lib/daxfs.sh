@@ -40,12 +40,29 @@ release_stall() {
 	kill -USR2 "$daxfs_pid"
 }
 
+# reclaim_policy POLICY: fuse's range reclaim policy for this script
+# (module parameter dax_reclaim; guest-init restores the boot's after
+# it).  fifo for tests that need the background worker to start at its
+# threshold rather than when an allocation finds no range; a kernel
+# without the parameter has only that behaviour.
+reclaim_policy() {
+	local param=/sys/module/fuse/parameters/dax_reclaim
+	if [ ! -e "$param" ]; then
+		[ "$1" = fifo ] || fail "no $param: this kernel has no reclaim policy $1"
+		return 0
+	fi
+	echo "$1" > "$param" || fail "cannot select reclaim policy $1"
+}
+
 # mount_full_pool: the pool of the daxrace races.  A window of 16
-# ranges, 13 files of one range read through, and SRC/big of 4 ranges
+# ranges, 13 files of one range read once each, and SRC/big of 4 ranges
 # whose first 3 daxrace maps: no range is left free for the fourth.  The
 # server holds REMOVEMAPPING (release_stall at EXIT), so the background
-# worker, started once fewer than 3 are free, frees none.  Sets src (other
-# tests leave files in /tmp/src); mounted on /tmp/mnt.
+# worker (fifo: started once fewer than 3 are free; clock: once a range
+# is needed) frees none; it waits on the first file's range, the oldest
+# and, read once, unused since, so under either policy it holds none of
+# big's locks.  Sets src (other tests leave files in /tmp/src); mounted on
+# /tmp/mnt.
 mount_full_pool() {
 	src=$(mktemp -d /tmp/src.XXXXXX)
 	for i in $(seq 0 12); do make_file "$src/f.$i" 2; done
@@ -53,7 +70,10 @@ mount_full_pool() {
 	start_daxfsd "$src" /tmp/mnt --dax-dev /dev/pmem0 --stall-removemapping ||
 		fail "mount: $(cat "$daxfs_err")"
 	trap release_stall EXIT
-	timeout 60 cat /tmp/mnt/f.* > /dev/null || fail "reading the files through the window"
+	for i in $(seq 0 12); do
+		timeout 60 dd if="/tmp/mnt/f.$i" of=/dev/null bs=4k count=1 status=none ||
+			fail "reading f.$i through the window"
+	done
 }
 
 # held_write_race WHAT DAXRACE_ARGS...: run daxrace against the pool of

@@ -28,7 +28,7 @@ import re, sys
 patch = open(sys.argv[1]).read()
 new = re.findall(r"^ create mode \d+ (\S+)$", patch, re.M)
 idiom = {"COMPLEX_MACRO", "MACRO_ARG_UNUSED", "TRAILING_SEMICOLON", "CAMELCASE"}
-line = re.compile(r"^\+#(define|undef) (EMe?\b|FUSE_DAX_REASONS\b)")
+line = re.compile(r"^\+#(define|undef) (EMe?\b|FUSE_DAX_(REASONS|POLICIES)\b)")
 for block in re.split(r"\n(?=(?:ERROR|WARNING|CHECK):)", sys.stdin.read()):
     m = re.match(r"(ERROR|WARNING|CHECK):(\w+): (.*)", block)
     if not m:

@@ -20,8 +20,10 @@ cover=$patches/0000-cover-letter.patch
 [ -f "$cover" ] || fail "no cover letter (git format-patch --cover-letter)"
 grep -q -e '\*\*\* SUBJECT HERE \*\*\*' -e '\*\*\* BLURB HERE \*\*\*' "$cover" &&
 	fail "the cover letter still has format-patch's placeholders"
-expect_eq "cover letter subject" "[PATCH 0/$n]" \
-	"$(sed -n 's/^Subject: \(\[PATCH 0\/[0-9]*\]\).*/\1/p' "$cover")"
+# git format-patch pads the numbers to the width of the count
+num() { printf '%0*d' ${#n} "$1"; }
+expect_eq "cover letter subject" "[PATCH $(num 0)/$n]" \
+	"$(sed -n 's/^Subject: \(\[PATCH 0*\/[0-9]*\]\).*/\1/p' "$cover")"
 
 # numbering, and fixes first
 i=0 features=0 fixes=()
@@ -29,7 +31,7 @@ for p in "${series[@]}"; do
 	i=$((i + 1))
 	f=$patches/$p
 	[ -f "$f" ] || fail "series names $p, which is not in kernel/patches"
-	expect_eq "$p subject" "[PATCH $i/$n]" "$(sed -n 's/^Subject: \(\[PATCH [0-9]*\/[0-9]*\]\).*/\1/p' "$f")"
+	expect_eq "$p subject" "[PATCH $(num $i)/$n]" "$(sed -n 's/^Subject: \(\[PATCH [0-9]*\/[0-9]*\]\).*/\1/p' "$f")"
 	if grep -q '^Fixes: [0-9a-f]\{12\} ("' "$f"; then
 		[ "$features" = 0 ] || fail "$p is a fix after a patch that fixes nothing: fixes go first"
 		fixes+=("$p")

@@ -1,0 +1,74 @@
+# The range reclaim policy, fuse's module parameter dax_reclaim, A/B in
+# one boot on the same sequences of reads (tests/workloads/daxpages).
+#  - clock, the default: a window that holds the working set keeps it.
+#    A file of exactly the window's ranges, read all over through a shared
+#    mapping, is set up once per range and never reclaimed.  fifo, the
+#    policy before, frees ranges in the background once fewer than 20%
+#    are free, whether or not anybody needs one, and sets the file up
+#    again and again.
+#  - On a Zipf sequence over a file 4x the window, clock sets up fewer
+#    ranges than fifo (make bench measures by how much).
+#  - The parameter refuses a policy it does not know; the reclaim events
+#    name the policy and each removal its uses left and age.
+# Counts are the server's.
+. "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/daxfs.sh"
+param=/sys/module/fuse/parameters/dax_reclaim
+inst=$tracefs/instances/reclaim-policy
+src=$(mktemp -d /tmp/src.XXXXXX)
+cleanup() {
+	rm -rf "$src"
+	[ -d "$inst" ] && rmdir "$inst"
+}
+trap cleanup EXIT
+
+[ -e "$param" ] || fail "no $param: this kernel has no choice of reclaim policy"
+expect_eq "the default policy" clock "$(cat "$param")"
+echo lru 2> /dev/null > "$param" && fail "dax_reclaim took the unknown policy lru"
+expect_eq "the policy after an unknown one was refused" clock "$(cat "$param")"
+
+ranges=$(( $(cat /sys/block/pmem0/size) * 512 >> 21 ))
+make_file "$src/ws" $(( ranges * 2 ))
+make_file "$src/big" $(( ranges * 8 ))
+start_daxfsd "$src" /tmp/mnt --dax-dev /dev/pmem0 || fail "mount: $(cat "$daxfs_err")"
+mkdir "$inst"
+echo 8192 > "$inst/buffer_size_kb"
+for e in fuse_dax_reclaim_begin fuse_dax_remove_end; do
+	echo 1 > "$inst/events/fuse/$e/enable"
+done
+
+# setups POLICY FILE READS PATTERN: the server's SETUPMAPPINGs for one
+# daxpages run under POLICY, in $n; from an empty window: dropping the
+# caches evicts the files' inodes, which gives their ranges back.
+setups() {
+	local before
+	echo "$1" > "$param" || fail "cannot select policy $1"
+	echo 2 > /proc/sys/vm/drop_caches
+	refresh_stats
+	before=$(stat_of SETUPMAPPING)
+	"$build/tools/daxpages" "/tmp/mnt/$2" "$3" "$4" > "$work/daxpages.out" 2>&1 ||
+		fail "daxpages $2 under $1: $(cat "$work/daxpages.out")"
+	refresh_stats
+	n=$(( $(stat_of SETUPMAPPING) - before ))
+}
+
+# Uniform reads of the file the window holds exactly
+setups fifo ws 3000 uniform; fifo_ws=$n
+setups clock ws 3000 uniform; clock_ws=$n
+echo "window = working set ($ranges ranges), 3000 reads: fifo $fifo_ws setups, clock $clock_ws"
+expect_eq "setups under clock with the window holding the file" "$ranges" "$clock_ws"
+[ "$fifo_ws" -gt "$ranges" ] ||
+	fail "fifo set up $fifo_ws ranges, no more than the file's $ranges: no reclaim to compare with"
+grep -q 'fuse_dax_reclaim_begin: .* policy fifo ' "$inst/trace" || fail "no reclaim event names fifo"
+echo > "$inst/trace"
+
+setups fifo big 3000 zipf:1.1; fifo_zipf=$n
+setups clock big 3000 zipf:1.1; clock_zipf=$n
+echo "zipf 1.1 over $(( ranges * 4 )) ranges, 3000 reads: fifo $fifo_zipf setups, clock $clock_zipf"
+[ "$clock_zipf" -lt "$fifo_zipf" ] ||
+	fail "clock set up $clock_zipf ranges, fifo $fifo_zipf: clock should keep the hot ones"
+grep -q 'fuse_dax_reclaim_begin: .* policy clock ' "$inst/trace" || fail "no reclaim event names clock"
+grep -qE 'fuse_dax_remove_end: .* reason background .* refs [0-3] age_ms [0-9]+ ' "$inst/trace" ||
+	fail "no background removal says its uses left and age"
+stop_daxfsd /tmp/mnt
+echo "ok: clock keeps a working set the window holds, and keeps hot ranges"
