@@ -36,14 +36,17 @@
 	const struct fuse_conn_dax *fcd
 /*
  * One range per event; the function probes (DAX_FN_PROGRAMS) see a
- * request: nr ranges from window_offset, and not the file (ino 0).
+ * request: nr ranges from window_offset, and not the file (ino 0) nor
+ * the range (dmap NULL).  dmap is passed on for the handler that wants
+ * its uses and age (dmap_uses(), dmap_age_ns()), read only there.
  */
 #define FUSE_DAX_REMOVE_VALUES						\
 	inode_dev(inode), inode_ino(inode), dmap_window(dmap), reason, ret, \
-	1, POOL_VALUES(fcd)
+	1, dmap, POOL_VALUES(fcd)
 #define FUSE_DAX_REMOVE_ARGS						\
 	__u32 dev, __u64 ino, u64 window_offset,			\
-	enum fuse_dax_reason reason, int ret, unsigned int nr, POOL_ARGS
+	enum fuse_dax_reason reason, int ret, unsigned int nr,		\
+	const struct fuse_dax_mapping *dmap, POOL_ARGS
 
 /* inode is NULL for the background worker's reclaim */
 #define FUSE_DAX_RECLAIM_TP						\
@@ -96,6 +99,37 @@ static __always_inline __u64 dmap_window(const struct fuse_dax_mapping *dmap)
 	if (!dmap)
 		return 0;
 	return BPF_CORE_READ(dmap, window_offset);
+}
+
+/*
+ * What the reclaim policy patch (kernel/patches 0010) keeps for a range:
+ * its uses left, and when it was set up.  Other kernels have neither.
+ */
+struct fuse_dax_mapping___policy {
+	u8 refs;
+	u64 mapped_ns;
+} __attribute__((preserve_access_index));
+
+/* The range's uses left, 0 to 3; -1 where the kernel does not count them */
+static __always_inline int dmap_uses(const struct fuse_dax_mapping *dmap)
+{
+	const struct fuse_dax_mapping___policy *p = (const void *)dmap;
+
+	if (!dmap || !bpf_core_field_exists(p->refs))
+		return -1;
+	return BPF_CORE_READ(p, refs);
+}
+
+/* Nanoseconds since the range was set up; 0 where the kernel does not say */
+static __always_inline __u64 dmap_age_ns(const struct fuse_dax_mapping *dmap)
+{
+	const struct fuse_dax_mapping___policy *p = (const void *)dmap;
+	__u64 at;
+
+	if (!dmap || !bpf_core_field_exists(p->mapped_ns))
+		return 0;
+	at = BPF_CORE_READ(p, mapped_ns);
+	return at ? bpf_ktime_get_ns() - at : 0;
 }
 
 static __always_inline long pool_free(const struct fuse_conn_dax *fcd)
@@ -508,7 +542,7 @@ static __always_inline int fn_removal_sent(const struct fuse_req *req,
 	fcd = BPF_CORE_READ(req, fm, fc, dax);
 	return fuse_dax_remove_begin_handler(r.dev, 0, r.window_offset,
 					     (enum fuse_dax_reason)r.reason, 0,
-					     r.nr, POOL_VALUES(fcd));
+					     r.nr, NULL, POOL_VALUES(fcd));
 }
 
 /* A request ends: if it is a removal we saw made, end its ranges. */
@@ -529,7 +563,7 @@ static __always_inline int fn_request_end(const struct fuse_req *req)
 	return fuse_dax_remove_end_handler(r.dev, 0, r.window_offset,
 					   (enum fuse_dax_reason)r.reason,
 					   BPF_CORE_READ(req, out.h.error),
-					   r.nr, POOL_VALUES(fcd));
+					   r.nr, NULL, POOL_VALUES(fcd));
 }
 
 static __always_inline int fn_setup_begin(const struct inode *inode,

@@ -194,10 +194,11 @@ static void format_time(char *buf, size_t size)
 
 static void print_header(void)
 {
-	printf("%s%-16s %5s %5s %5s %6s %5s %6s %6s %6s %6s %6s %6s %8s %6s %8s\n",
+	printf("%s%-16s %5s %5s %5s %6s %5s %6s %6s %6s %6s %6s %6s %8s %6s %8s %7s %8s\n",
 	       env.timestamp ? "TIME     " : "", "MOUNT", "TOTAL", "FREE",
 	       "BUSY", "SETUP", "UPGR", "RM:INL", "RM:BG", "RM:EVI",
-	       "RC:INL", "RC:BG", "FWAIT", "FWAIT_MS", "AWAIT", "AWAIT_MS");
+	       "RC:INL", "RC:BG", "FWAIT", "FWAIT_MS", "AWAIT", "AWAIT_MS",
+	       "RC:USED", "RC_AGE_S");
 }
 
 /* A column of the table: the number, or "-" where the mode is blind. */
@@ -215,6 +216,26 @@ static void col_ms(int width, enum dax_blind needs, unsigned long long ns)
 		printf(" %*.1f", width, ns / 1e6);
 	else
 		printf(" %*s", width, "-");
+}
+
+/*
+ * The ranges reclaim (inline and background, not eviction) removed that
+ * still had uses left, and their mean age in seconds: why they went.
+ */
+static void col_reclaim_uses(const struct dax_stat *d)
+{
+	__u64 n = 0, used = 0, age_ns = 0;
+
+	for (int r = DAX_REASON_INLINE; r <= DAX_REASON_BACKGROUND; r++) {
+		n += d->c[STAT_REMOVALS + r];
+		used += d->c[STAT_REMOVED_USED + r];
+		age_ns += d->c[STAT_REMOVED_AGE_NS + r];
+	}
+	col(7, DAX_BLIND_RANGE_USES, used);
+	if (dax_sees(DAX_BLIND_RANGE_USES) && n)
+		printf(" %8.1f", age_ns / 1e9 / n);
+	else
+		printf(" %8s", "-");
 }
 
 static void print_lines(struct snapshot *now, struct snapshot *before)
@@ -239,6 +260,7 @@ static void print_lines(struct snapshot *now, struct snapshot *before)
 		col_ms(8, DAX_BLIND_WAITS, d.c[STAT_FAULT_WAIT_NS]);
 		col(6, DAX_BLIND_WAITS, d.c[STAT_ALLOC_WAITS]);
 		col_ms(8, DAX_BLIND_WAITS, d.c[STAT_ALLOC_WAIT_NS]);
+		col_reclaim_uses(&d);
 		putchar('\n');
 	}
 	fflush(stdout);
@@ -297,6 +319,16 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 			    dax_reason_names, DAX_NR_REASONS, 0);
 		json_key(&j, "remove_errors");
 		json_u64(&j, d.c[STAT_REMOVE_ERRORS]);
+		if (dax_sees(DAX_BLIND_RANGE_USES)) {
+			unsigned long long age_ms[DAX_NR_REASONS];
+
+			for (int r = 0; r < DAX_NR_REASONS; r++)
+				age_ms[r] = d.c[STAT_REMOVED_AGE_NS + r] / 1000000;
+			json_u64_by(&j, "removals_with_uses", &d.c[STAT_REMOVED_USED],
+				    dax_reason_names, DAX_NR_REASONS, 0);
+			json_u64_by(&j, "removed_age_ms", age_ms,
+				    dax_reason_names, DAX_NR_REASONS, 0);
+		}
 		json_u64_by(&j, "reclaims", &d.c[STAT_RECLAIMS],
 			    dax_mode_names, DAX_NR_MODES, dax_unseen_reclaim_modes());
 		if (dax_sees(DAX_BLIND_RECLAIM_RESULT)) {
@@ -329,6 +361,7 @@ enum source {
 	SRC_BUSY,			/* nr_busy */
 	SRC_IN_PROGRESS,		/* c[index] begun less c[index + 1] ended */
 	SRC_COUNTER,			/* c[index + the label value's number] */
+	SRC_COUNTER_NS,			/* the same in ns, as seconds */
 	SRC_HISTOGRAM,			/* hist[index + the label value's number] */
 };
 
@@ -365,11 +398,14 @@ static const struct metric {
 	{ name, "counter", help, SRC_COUNTER, index, needs, by }
 #define HISTOGRAM_BY(by, name, help, kind, needs) \
 	{ name, "histogram", help, SRC_HISTOGRAM, kind, needs, by }
+#define COUNTER_NS_BY(by, name, help, index, needs) \
+	{ name, "counter", help, SRC_COUNTER_NS, index, needs, by }
 #define BY_REASON	"reason", dax_reason_names, DAX_NR_REASONS, false
 #define BY_MODE		"mode", dax_mode_names, DAX_NR_MODES, false
 #define BY_RUN_MODE	"mode", dax_mode_names, DAX_NR_MODES, true
 #define WAITS		DAX_BLIND_WAITS
 #define RESULTS		DAX_BLIND_RECLAIM_RESULT
+#define USES		DAX_BLIND_RANGE_USES
 	GAUGE(SRC_RANGES, "daxmon_window_ranges", "Ranges of 2 MiB in the DAX window.", 0, 0),
 	GAUGE(SRC_FREE, "daxmon_free_ranges", "Ranges on the free list at the last event.", 0, 0),
 	GAUGE(SRC_BUSY, "daxmon_busy_ranges", "Ranges mapping file data at the last event.", 0, 0),
@@ -380,6 +416,8 @@ static const struct metric {
 	COUNTER("daxmon_setup_errors_total", "FUSE_SETUPMAPPING requests that failed.", STAT_SETUP_ERRORS, 0),
 	COUNTER_BY(BY_REASON, "daxmon_removals_total", "Ranges removed (FUSE_REMOVEMAPPING), by reason.", STAT_REMOVALS, 0),
 	COUNTER("daxmon_remove_errors_total", "Range removals whose request failed.", STAT_REMOVE_ERRORS, 0),
+	COUNTER_BY(BY_REASON, "daxmon_removals_with_uses_total", "Ranges removed that had uses left (found mapped by a read, write or fault since reclaim last passed them), by reason.", STAT_REMOVED_USED, USES),
+	COUNTER_NS_BY(BY_REASON, "daxmon_removed_age_seconds_total", "Ages of the ranges removed (time since set up), summed, by reason.", STAT_REMOVED_AGE_NS, USES),
 	COUNTER_BY(BY_RUN_MODE, "daxmon_reclaims_total", "Reclaim runs, by mode.", STAT_RECLAIMS, 0),
 	COUNTER_BY(BY_MODE, "daxmon_reclaimed_ranges_total", "Ranges freed by reclaim, by mode.", STAT_RECLAIMED, RESULTS),
 	COUNTER_BY(BY_MODE, "daxmon_reclaim_errors_total", "Reclaim runs that ended in an error, by mode.", STAT_RECLAIM_ERRORS, RESULTS),
@@ -434,6 +472,7 @@ static void prom_write_sample(FILE *out, const struct metric *f,
 		value = in_progress(s->c[f->index], s->c[f->index + 1]);
 		break;
 	case SRC_COUNTER: value = s->c[f->index + v]; break;
+	case SRC_COUNTER_NS: value = s->c[f->index + v] / 1e9; break;
 	case SRC_HISTOGRAM: {
 		const struct dax_hist *h = &m->hist[f->index + v];
 		struct hist view = { h->slots, DAX_HIST_SLOTS, 0 };

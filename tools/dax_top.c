@@ -443,10 +443,13 @@ static void print_mount(FILE *out, const struct view *v, const struct mount *m)
 	double e = v->elapsed > 0 ? v->elapsed : 1;
 	char inl[32];
 
-	fprintf(out, "%s (%u:%u)  ranges %llu  free %lld  busy %llu  occupancy %.1f%%\n",
+	const char *policy = dax_reclaim_policy();
+
+	fprintf(out, "%s (%u:%u)  ranges %llu  free %lld  busy %llu  occupancy %.1f%%%s%s\n",
 		m->name, KDEV_MAJOR(m->dev), KDEV_MINOR(m->dev),
 		m->s.pool.nr_ranges, m->s.pool.nr_free, m->s.pool.nr_busy,
-		m->s.pool.nr_ranges ? 100.0 * m->s.pool.nr_busy / m->s.pool.nr_ranges : 0);
+		m->s.pool.nr_ranges ? 100.0 * m->s.pool.nr_busy / m->s.pool.nr_ranges : 0,
+		policy ? "  reclaim " : "", policy ? policy : "");
 	fprintf(out, "  setups/s %.1f  upgrades/s %.1f  removals/s %.1f  reclaims/s %s inline %.1f bg\n",
 		m->s.c[TOP_M_SETUPS] / e, m->s.c[TOP_M_UPGRADES] / e,
 		removals(m) / e,

@@ -70,6 +70,20 @@ expect_eq "dax-stat failed reclaims = trace buffer" \
 expect_eq "dax-stat --raw-tp = dax-stat tp_btf" "$setups $removed $fwaits $rerrs" \
 	"$(dax_stat_sums "$work/stat-raw.json")"
 
+# Why the ranges went: those with uses left, and their ages, against the
+# refs and age_ms of the removal events (the ages are taken a moment
+# apart, and dax-stat's JSON has whole milliseconds per interval)
+read -r used age_ms intervals <<<"$(jq -rs '[([.[].mounts[].removals_with_uses[]] | add),
+	([.[].mounts[].removed_age_ms[]] | add), length] | @tsv' "$work/stat.json")"
+expect_eq "dax-stat removals with uses = remove_end events with refs > 0" \
+	"$(grep -c ' fuse_dax_remove_end: .* refs [1-9] ' "$tracefs/trace")" "$used"
+trace_age=$(sed -n 's/.* fuse_dax_remove_end: .* age_ms \([0-9]*\) .*/\1/p' "$tracefs/trace" |
+	awk '{s += $1} END {print s + 0}')
+awk -v a="$age_ms" -v t="$trace_age" -v n="$(trace_count fuse_dax_remove_end)" -v i="$intervals" \
+	'BEGIN { d = a - t; if (d < 0) d = -d; exit !(t > 0 && d <= n + 3 * i + t / 100) }' ||
+	fail "dax-stat's ages of removed ranges ($age_ms ms) differ from the events' ($trace_age ms)"
+echo "ok: dax-stat's uses and ages of removed ranges agree with the events"
+
 expect_eq "dax-lat setup count = setup events" "$(trace_count fuse_dax_setup_end)" \
 	"$(dax_lat_count "$work/lat.json" setup)"
 expect_eq "dax-lat remove count = remove events" "$(trace_count fuse_dax_remove_end)" \

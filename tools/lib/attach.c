@@ -48,6 +48,8 @@ static const struct mode {
 enum { MODE_TP_BTF, MODE_RAW_TP, MODE_FENTRY, MODE_KPROBE };
 
 static const struct mode *mode = &modes[MODE_TP_BTF];
+/* enum dax_blind: the mode's, and what the kernel does not keep */
+static unsigned int blind;
 static bool libbpf_verbose;
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt,
@@ -132,6 +134,27 @@ static bool kernel_btf_has(const struct kernel_btf *k, const char *name,
 	       (k->fuse && btf__find_by_name_kind(k->fuse, name, kind) >= 0);
 }
 
+static bool btf_struct_has(const struct btf *btf, const char *name,
+			   const char *member)
+{
+	int id = btf ? btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT) : -1;
+	const struct btf_type *t = id < 0 ? NULL : btf__type_by_id(btf, id);
+	const struct btf_member *m = t ? btf_members(t) : NULL;
+
+	for (int i = 0; t && i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, m[i].name_off), member))
+			return true;
+	return false;
+}
+
+/* A member of a kernel struct (the fuse module's, or vmlinux's) */
+static bool kernel_btf_has_member(const struct kernel_btf *k, const char *name,
+				  const char *member)
+{
+	return btf_struct_has(k->fuse, name, member) ||
+	       btf_struct_has(k->vmlinux, name, member);
+}
+
 /*
  * A function the kernel has out of line, by its exact name.  A
  * tracepoint's iterator is one: listed even without
@@ -214,11 +237,16 @@ static int choose_mode(const char *tool, const struct dax_opts *o)
 		if (!missing)
 			chosen = MODE_KPROBE;
 	}
-	kernel_btf_free(&k);
 	if (chosen >= 0) {
 		mode = &modes[chosen];
-		return 0;
+		blind = mode->blind;
+		/* counted by the reclaim policy patch only (dmap_uses()) */
+		if (!kernel_btf_has_member(&k, "fuse_dax_mapping", "refs"))
+			blind |= DAX_BLIND_RANGE_USES;
 	}
+	kernel_btf_free(&k);
+	if (chosen >= 0)
+		return 0;
 	say_why_not(tool, o->attach, missing);
 	return -1;
 }
@@ -272,7 +300,21 @@ const char *dax_attach_mode(void)
 
 bool dax_sees(enum dax_blind what)
 {
-	return !(mode->blind & what);
+	return !(blind & what);
+}
+
+const char *dax_reclaim_policy(void)
+{
+	static char policy[16];
+	FILE *f = fopen("/sys/module/fuse/parameters/dax_reclaim", "r");
+	bool ok = f && fgets(policy, sizeof(policy), f);
+
+	if (f)
+		fclose(f);
+	if (!ok)
+		return NULL;
+	policy[strcspn(policy, "\n")] = '\0';
+	return policy;
 }
 
 unsigned int dax_unseen_reclaim_modes(void)
@@ -287,9 +329,13 @@ static void report_blind(const char *tool)
 		"fault and allocation waits",
 		"inline reclaim runs",
 		"ranges freed by reclaim and failed runs",
+		"the uses and age of removed ranges",
 	};
 	const char *sep = "";
 
+	if (blind & ~mode->blind & DAX_BLIND_RANGE_USES)
+		fprintf(stderr, "%s: this kernel keeps no uses or age of a range (kernel/patches, \"fuse: dax: reclaim the ranges least used\"): shown as -\n",
+			tool);
 	if (!mode->blind)
 		return;
 	fprintf(stderr, "%s: %s cannot see ", tool, mode->name);

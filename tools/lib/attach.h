@@ -77,12 +77,19 @@ enum dax_blind {
 	DAX_BLIND_WAITS = 1 << 0,		/* fault and allocation waits */
 	DAX_BLIND_INLINE_RECLAIM = 1 << 1,	/* inline reclaim runs, time */
 	DAX_BLIND_RECLAIM_RESULT = 1 << 2,	/* ranges freed, failed runs */
+	DAX_BLIND_RANGE_USES = 1 << 3,		/* removed ranges' uses, age */
 };
 #define DAX_BLIND_FN	(DAX_BLIND_WAITS | DAX_BLIND_INLINE_RECLAIM | \
-			 DAX_BLIND_RECLAIM_RESULT)
+			 DAX_BLIND_RECLAIM_RESULT | DAX_BLIND_RANGE_USES)
 
 /* False if the mode attached cannot see what. */
 bool dax_sees(enum dax_blind what);
+
+/*
+ * fuse's range reclaim policy now (its module parameter dax_reclaim:
+ * "clock", "fifo"), or NULL on a kernel without the choice.
+ */
+const char *dax_reclaim_policy(void);
 
 /* The reclaim modes (1 << enum dax_mode) whose runs it cannot see. */
 unsigned int dax_unseen_reclaim_modes(void);
