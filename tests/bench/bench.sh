@@ -21,16 +21,24 @@ if [ "$mode" = quick ]; then
 	cost_sizes="2"
 	cliff_patterns="seq-read rand-read"
 	cliff_fractions="0.25 1"
+	reclaim_reps=1 reclaim_reads=2000
+	reclaim_cases="zipf:1.1 seq"
+	reclaim_fractions="1"
 else
 	reps=5 runtime=2
 	cost_workloads="randread randwrite mmap-randread seqread"
 	cost_sizes="2 4"
 	cliff_patterns="seq-read seq-write rand-read rand-write"
 	cliff_fractions="0.125 0.25 0.5 1 2"
+	reclaim_reps=3 reclaim_reads=20000
+	reclaim_cases="zipf:0.8 zipf:1.1 uniform seq large:zipf:1.1"
+	reclaim_fractions="0.5 1 2"
 fi
 tracers="none tracefs dax-lat dax-top dax-stat bpftrace perf trace-cmd"
 window_mib=32		# /dev/pmem0: the window of the cost runs
 working_set_mib=32	# the cliff's file; its windows are other pmem regions
+large_window_mib=128	# the reclaim part's larger pool: 64 ranges
+policies="fifo clock"	# fuse's dax_reclaim: upstream's first, then ours
 perf=$(command -v perf)
 bt=$repo/tests/bench/dax-lat.bt
 bcc_tool=/usr/sbin/funclatency-bpfcc
@@ -304,6 +312,86 @@ bench_cliff() {
 	rmdir "$inst"
 }
 
+# policy_order REP: the policies, the first one first in odd rounds, so
+# that drift over the boot is spread over both
+policy_order() {
+	if [ $(($1 % 2)) = 1 ]; then echo $policies; else echo $policies | tr ' ' '\n' | tac; fi
+}
+
+# Part 5: the reclaim policies (fuse's module parameter dax_reclaim), A/B
+# in one boot: every case runs under each policy in turn, reps times.
+#  - page reads through mmap by daxpages, the same sequence under both:
+#    Zipf (the exponent after "zipf:"), uniform and sequential over a file
+#    4x the window of the cost runs (16 ranges); "large:" is the same on a
+#    window of 64 ranges;
+#  - the cliff's fio patterns at windows of 0.5x, 1x and 2x of their
+#    working set (fio runs for a time: compare throughput, not setups).
+# Counts from a trace instance, as in the cliff.  Each run starts from an
+# empty window (the files' inodes dropped, giving their ranges back).
+bench_reclaim() {
+	local rep c p f win dev file pattern reads secs rw engine bs kib jobs boot
+	local inst=$tracefs/instances/bench-reclaim param=/sys/module/fuse/parameters/dax_reclaim
+	[ -e "$param" ] || fail "no $param: this kernel has no choice of reclaim policy"
+	boot=$(cat "$param")
+	echo "rep,case,policy,window_mib,file_mib,reads,seconds,kib_per_s,setupmappings,fault_waits,fault_wait_p99_us" > "$res/reclaim.csv"
+	truncate -s $(( 4 * window_mib ))M /tmp/src/pages
+	truncate -s $(( 4 * large_window_mib ))M /tmp/src/pages-large
+	mkdir "$inst"
+	echo 16384 > "$inst/buffer_size_kb"
+	for e in fuse_dax_setup_end fuse_dax_fault_wait_begin fuse_dax_fault_wait_end; do
+		echo 1 > "$inst/events/fuse/$e/enable"
+	done
+	printf '#!/bin/sh\ncat %s/trace > %s/trace.$1 && echo > %s/trace\n' \
+		"$inst" "$tmp" "$inst" > "$tmp/reclaim-postrun"
+	chmod +x "$tmp/reclaim-postrun"
+	for rep in $(seq 1 $reclaim_reps); do
+		for c in $reclaim_cases; do
+			win=$window_mib file=pages pattern=$c
+			if [ "${c#large:}" != "$c" ]; then
+				win=$large_window_mib file=pages-large pattern=${c#large:}
+			fi
+			dev=$(pmem_of "$win")
+			start_daxfsd /tmp/src /tmp/mnt --dax-dev "$dev" ||
+				fail "mount $dev: $(cat "$daxfs_err")"
+			for p in $(policy_order "$rep"); do
+				log "reclaim round $rep: $c, $p"
+				echo "$p" > "$param"
+				echo 2 > /proc/sys/vm/drop_caches
+				echo > "$inst/trace"
+				"$tools/daxpages" "/tmp/mnt/$file" "$reclaim_reads" "$pattern" > "$tmp/pages.out" ||
+					fail "daxpages $pattern: $(cat "$tmp/pages.out")"
+				read -r _ reads _ _ _ _ _ _ _ secs < "$tmp/pages.out"
+				echo "$rep,$c,$p,$win,$(( 4 * win )),$reads,$secs,,$(cliff_events < "$inst/trace")" >> "$res/reclaim.csv"
+			done
+			stop_daxfsd /tmp/mnt
+		done
+		for f in $reclaim_fractions; do
+			win=$(awk -v f="$f" -v w=$working_set_mib 'BEGIN {print f * w}')
+			dev=$(pmem_of "$win")
+			start_daxfsd /tmp/src /tmp/mnt --dax-dev "$dev" ||
+				fail "mount $dev: $(cat "$daxfs_err")"
+			for p in $(policy_order "$rep"); do
+				log "reclaim round $rep: cliff at window $win MiB, $p"
+				echo "$p" > "$param"
+				jobs=()
+				for c in $cliff_patterns; do
+					read -r rw engine bs <<<"$(pattern_args "$c")"
+					jobs+=("$c:/tmp/mnt/ws:$rw:$engine:$bs")
+				done
+				echo > "$inst/trace"
+				fio_jobs "$tmp/reclaim-postrun" "${jobs[@]}" > "$tmp/fio.out"
+				while read -r c kib; do
+					echo "$rep,cliff-$c,$p,$win,$working_set_mib,,,$kib,$(cliff_events < "$tmp/trace.$c")" >> "$res/reclaim.csv"
+				done < "$tmp/fio.out"
+			done
+			stop_daxfsd /tmp/mnt
+		done
+	done
+	echo "$boot" > "$param"
+	rmdir "$inst"
+	rm -f /tmp/src/pages /tmp/src/pages-large
+}
+
 # cliff_events < TRACE: "setups,fault waits,fault-wait p99 in us".
 # Waits pair begin and end by task; durations sorted, p99 by rank.
 cliff_events() {
@@ -346,4 +434,5 @@ phase bench_per_event
 phase bench_startup
 stop_daxfsd /tmp/mnt
 phase bench_cliff
+phase bench_reclaim
 log done
