@@ -272,37 +272,58 @@ bench_startup() {
 	done
 }
 
+# count_events NAME: a trace instance NAME (in $inst) recording the
+# setup and fault-wait events, and $tmp/NAME-postrun, which fio runs
+# after each job: it keeps the job's events in $tmp/trace.JOB and starts
+# the next job with none.
+count_events() {
+	local e
+	inst=$tracefs/instances/$1
+	mkdir "$inst"
+	echo 16384 > "$inst/buffer_size_kb"
+	for e in fuse_dax_setup_end fuse_dax_fault_wait_begin fuse_dax_fault_wait_end; do
+		echo 1 > "$inst/events/fuse/$e/enable"
+	done
+	printf '#!/bin/sh\ncat %s/trace > %s/trace.$1 && echo > %s/trace\n' \
+		"$inst" "$tmp" "$inst" > "$tmp/$1-postrun"
+	chmod +x "$tmp/$1-postrun"
+}
+
+# mount_window MIB: daxfsd serves /tmp/src on /tmp/mnt with the pmem
+# region of MIB as its window
+mount_window() {
+	local dev
+	dev=$(pmem_of "$1")
+	start_daxfsd /tmp/src /tmp/mnt --dax-dev "$dev" || fail "mount $dev: $(cat "$daxfs_err")"
+}
+
+# cliff_jobs: in jobs, fio's jobs of the cliff's patterns on its file
+cliff_jobs() {
+	local p rw engine bs
+	jobs=()
+	for p in $cliff_patterns; do
+		read -r rw engine bs <<<"$(pattern_args "$p")"
+		jobs+=("$p:/tmp/mnt/ws:$rw:$engine:$bs")
+	done
+}
+
 # Part 4: the cliff.  One file of $working_set_mib, windows from 1/8 to 2x
 # of it (one pmem region each, mounted once per round), every access
 # pattern through mmap.  Per run, from a trace instance that records the
 # setup and fault-wait events: the SETUPMAPPING count (the tests prove it
 # equals the server's) and the fault waits with their p99.
 bench_cliff() {
-	local rep f p win dev rw engine bs kib jobs inst=$tracefs/instances/bench-cliff
+	local rep f p win kib jobs inst
 	echo "rep,pattern,window_mib,working_set_mib,kib_per_s,setupmappings,fault_waits,fault_wait_p99_us" > "$res/cliff.csv"
-	mkdir "$inst"
-	echo 16384 > "$inst/buffer_size_kb"
-	for e in fuse_dax_setup_end fuse_dax_fault_wait_begin fuse_dax_fault_wait_end; do
-		echo 1 > "$inst/events/fuse/$e/enable"
-	done
-	# after each pattern: keep its events, start the next with none
-	printf '#!/bin/sh\ncat %s/trace > %s/trace.$1 && echo > %s/trace\n' \
-		"$inst" "$tmp" "$inst" > "$tmp/cliff-postrun"
-	chmod +x "$tmp/cliff-postrun"
+	count_events bench-cliff
 	for rep in $(seq 1 $reps); do
 		for f in $cliff_fractions; do
 			win=$(awk -v f="$f" -v w=$working_set_mib 'BEGIN {print f * w}')
-			dev=$(pmem_of "$win")
 			log "cliff round $rep: window $win MiB"
-			start_daxfsd /tmp/src /tmp/mnt --dax-dev "$dev" ||
-				fail "mount $dev: $(cat "$daxfs_err")"
-			jobs=()
-			for p in $cliff_patterns; do
-				read -r rw engine bs <<<"$(pattern_args "$p")"
-				jobs+=("$p:/tmp/mnt/ws:$rw:$engine:$bs")
-			done
+			mount_window "$win"
+			cliff_jobs
 			echo > "$inst/trace"
-			fio_jobs "$tmp/cliff-postrun" "${jobs[@]}" > "$tmp/fio.out"
+			fio_jobs "$tmp/bench-cliff-postrun" "${jobs[@]}" > "$tmp/fio.out"
 			while read -r p kib; do
 				echo "$rep,$p,$win,$working_set_mib,$kib,$(cliff_events < "$tmp/trace.$p")" >> "$res/cliff.csv"
 			done < "$tmp/fio.out"
@@ -329,30 +350,21 @@ policy_order() {
 # Counts from a trace instance, as in the cliff.  Each run starts from an
 # empty window (the files' inodes dropped, giving their ranges back).
 bench_reclaim() {
-	local rep c p f win dev file pattern reads secs rw engine bs kib jobs boot
-	local inst=$tracefs/instances/bench-reclaim param=/sys/module/fuse/parameters/dax_reclaim
+	local rep c p f win file pattern reads secs kib jobs boot inst
+	local param=/sys/module/fuse/parameters/dax_reclaim
 	[ -e "$param" ] || fail "no $param: this kernel has no choice of reclaim policy"
 	boot=$(cat "$param")
 	echo "rep,case,policy,window_mib,file_mib,reads,seconds,kib_per_s,setupmappings,fault_waits,fault_wait_p99_us" > "$res/reclaim.csv"
 	truncate -s $(( 4 * window_mib ))M /tmp/src/pages
 	truncate -s $(( 4 * large_window_mib ))M /tmp/src/pages-large
-	mkdir "$inst"
-	echo 16384 > "$inst/buffer_size_kb"
-	for e in fuse_dax_setup_end fuse_dax_fault_wait_begin fuse_dax_fault_wait_end; do
-		echo 1 > "$inst/events/fuse/$e/enable"
-	done
-	printf '#!/bin/sh\ncat %s/trace > %s/trace.$1 && echo > %s/trace\n' \
-		"$inst" "$tmp" "$inst" > "$tmp/reclaim-postrun"
-	chmod +x "$tmp/reclaim-postrun"
+	count_events bench-reclaim
 	for rep in $(seq 1 $reclaim_reps); do
 		for c in $reclaim_cases; do
 			win=$window_mib file=pages pattern=$c
 			if [ "${c#large:}" != "$c" ]; then
 				win=$large_window_mib file=pages-large pattern=${c#large:}
 			fi
-			dev=$(pmem_of "$win")
-			start_daxfsd /tmp/src /tmp/mnt --dax-dev "$dev" ||
-				fail "mount $dev: $(cat "$daxfs_err")"
+			mount_window "$win"
 			for p in $(policy_order "$rep"); do
 				log "reclaim round $rep: $c, $p"
 				echo "$p" > "$param"
@@ -367,19 +379,13 @@ bench_reclaim() {
 		done
 		for f in $reclaim_fractions; do
 			win=$(awk -v f="$f" -v w=$working_set_mib 'BEGIN {print f * w}')
-			dev=$(pmem_of "$win")
-			start_daxfsd /tmp/src /tmp/mnt --dax-dev "$dev" ||
-				fail "mount $dev: $(cat "$daxfs_err")"
+			mount_window "$win"
+			cliff_jobs
 			for p in $(policy_order "$rep"); do
 				log "reclaim round $rep: cliff at window $win MiB, $p"
 				echo "$p" > "$param"
-				jobs=()
-				for c in $cliff_patterns; do
-					read -r rw engine bs <<<"$(pattern_args "$c")"
-					jobs+=("$c:/tmp/mnt/ws:$rw:$engine:$bs")
-				done
 				echo > "$inst/trace"
-				fio_jobs "$tmp/reclaim-postrun" "${jobs[@]}" > "$tmp/fio.out"
+				fio_jobs "$tmp/bench-reclaim-postrun" "${jobs[@]}" > "$tmp/fio.out"
 				while read -r c kib; do
 					echo "$rep,cliff-$c,$p,$win,$working_set_mib,,,$kib,$(cliff_events < "$tmp/trace.$c")" >> "$res/reclaim.csv"
 				done < "$tmp/fio.out"
@@ -426,7 +432,7 @@ make_file /tmp/src/ws $working_set_mib
 		"$("$perf" --version | cut -d' ' -f3)" "$(trace-cmd --version 2>&1 | awk '/version/ {print $3; exit}')"
 } > "$res/guest.json"
 
-start_daxfsd /tmp/src /tmp/mnt --dax-dev "$(pmem_of $window_mib)" || fail "mount: $(cat "$daxfs_err")"
+mount_window $window_mib
 phase() { local s=$(now_ns); "$1"; echo "$1,$(( ($(now_ns) - s) / 1000000 ))" >> "$res/phases.csv"; }
 echo "phase,ms" > "$res/phases.csv"
 phase bench_cost
