@@ -334,7 +334,7 @@ static void report_blind(const char *tool)
 	const char *sep = "";
 
 	if (blind & ~mode->blind & DAX_BLIND_RANGE_USES)
-		fprintf(stderr, "%s: this kernel keeps no uses or age of a range (kernel/patches, \"fuse: dax: reclaim the ranges least used\"): shown as -\n",
+		fprintf(stderr, "%s: this kernel keeps no uses or age of a range (kernel/patches, \"fuse: dax: give a range found in use a second chance before reclaim\"): shown as -\n",
 			tool);
 	if (!mode->blind)
 		return;
