@@ -62,7 +62,8 @@ test: deps kernel tools
 unit-test: deps tools
 	tests/run --build $(BUILD) --unit
 
-guest-test: deps kernel tools
+# guest/exporter installs the package (make test's unit/deb.sh builds it)
+guest-test: deps kernel tools deb
 	tests/run --build $(BUILD) --guest
 
 # The guest tests on the debug kernel: any checker report fails the test
@@ -72,12 +73,12 @@ guest-test: deps kernel tools
 # kernel), so it is split over one boot per host CPU, at most 4 (2 GiB
 # each; with more, the longest test is the bound).
 DEBUG_BOOTS	?= $(shell n=$$(nproc); echo $$((n < 4 ? n : 4)))
-test-debug: deps kernel-debug tools
+test-debug: deps kernel-debug tools deb
 	DAXMON_GUEST_TIMEOUT=14400 DAXMON_SCRIPT_TIMEOUT=3600 \
 		tests/run --build $(BUILD) --guest --boots $(DEBUG_BOOTS) \
 		--kernel $(BUILD)/debug/bzImage
 
-# Writes docs/benchmarks.md, its plots and raw results (about 40 minutes);
+# Writes docs/benchmarks.md, its plots and raw results (about 90 minutes);
 # tests/bench/run --quick is the smoke run make test does.
 bench: deps kernel tools
 	tests/bench/run --build $(BUILD)
