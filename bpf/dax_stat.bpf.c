@@ -78,9 +78,9 @@ DAX_EVENT(fuse_dax_remove_end, REMOVE)
 		return 0;
 	if (why < DAX_NR_REASONS) {
 		s->c[STAT_REMOVALS + why] += nr;
-		/* why the policy chose it: what it had left, how old it was */
+		/* why the policy chose it: how used, how old it was */
 		if (dmap_uses(dmap) > 0)
-			s->c[STAT_REMOVED_USED + why] += nr;
+			s->c[STAT_REMOVED_USES + why] += dmap_uses(dmap) * nr;
 		s->c[STAT_REMOVED_AGE_NS + why] += dmap_age_ns(dmap) * nr;
 	}
 	if (ret)

@@ -28,9 +28,9 @@ enum dax_stat_counter {
 	STAT_ALLOC_WAITS,
 	STAT_ALLOC_WAITS_DONE,
 	STAT_ALLOC_WAIT_NS,
-	STAT_REMOVED_USED,		/* remove_end of a range with uses */
-					/* left, + enum dax_reason */
-	STAT_REMOVED_AGE_NS = STAT_REMOVED_USED + DAX_NR_REASONS,
+	STAT_REMOVED_USES,		/* the uses of the ranges removed, */
+					/* + enum dax_reason */
+	STAT_REMOVED_AGE_NS = STAT_REMOVED_USES + DAX_NR_REASONS,
 					/* the ranges' ages, + reason */
 	NR_STAT_COUNTERS = STAT_REMOVED_AGE_NS + DAX_NR_REASONS,
 };

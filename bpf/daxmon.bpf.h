@@ -103,21 +103,24 @@ static __always_inline __u64 dmap_window(const struct fuse_dax_mapping *dmap)
 
 /*
  * What the reclaim policy patch (kernel/patches 0010) keeps for a range:
- * its uses left, and when it was set up.  Other kernels have neither.
+ * its uses, and when it was set up.  Other kernels have neither.
  */
 struct fuse_dax_mapping___policy {
-	u8 refs;
+	u8 uses;
 	u64 mapped_ns;
 } __attribute__((preserve_access_index));
 
-/* The range's uses left, 0 to 3; -1 where the kernel does not count them */
+/*
+ * The range's uses, 0 to 255; -1 where the kernel does not count them.
+ * At a removal the kernel has just aged the count to the moment.
+ */
 static __always_inline int dmap_uses(const struct fuse_dax_mapping *dmap)
 {
 	const struct fuse_dax_mapping___policy *p = (const void *)dmap;
 
-	if (!dmap || !bpf_core_field_exists(p->refs))
+	if (!dmap || !bpf_core_field_exists(p->uses))
 		return -1;
-	return BPF_CORE_READ(p, refs);
+	return BPF_CORE_READ(p, uses);
 }
 
 /* Nanoseconds since the range was set up; 0 where the kernel does not say */

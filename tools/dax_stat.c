@@ -198,7 +198,7 @@ static void print_header(void)
 	       env.timestamp ? "TIME     " : "", "MOUNT", "TOTAL", "FREE",
 	       "BUSY", "SETUP", "UPGR", "RM:INL", "RM:BG", "RM:EVI",
 	       "RC:INL", "RC:BG", "FWAIT", "FWAIT_MS", "AWAIT", "AWAIT_MS",
-	       "RC:USED", "RC_AGE_S");
+	       "RC_USES", "RC_AGE_S");
 }
 
 /* A column of the table: the number, or "-" where the mode is blind. */
@@ -219,23 +219,22 @@ static void col_ms(int width, enum dax_blind needs, unsigned long long ns)
 }
 
 /*
- * The ranges reclaim (inline and background, not eviction) removed that
- * still had uses left, and their mean age in seconds: why they went.
+ * The mean uses and age in seconds of the ranges reclaim (inline and
+ * background, not eviction) removed: why they went.
  */
 static void col_reclaim_uses(const struct dax_stat *d)
 {
-	__u64 n = 0, used = 0, age_ns = 0;
+	__u64 n = 0, uses = 0, age_ns = 0;
 
 	for (int r = DAX_REASON_INLINE; r <= DAX_REASON_BACKGROUND; r++) {
 		n += d->c[STAT_REMOVALS + r];
-		used += d->c[STAT_REMOVED_USED + r];
+		uses += d->c[STAT_REMOVED_USES + r];
 		age_ns += d->c[STAT_REMOVED_AGE_NS + r];
 	}
-	col(7, DAX_BLIND_RANGE_USES, used);
 	if (dax_sees(DAX_BLIND_RANGE_USES) && n)
-		printf(" %8.1f", age_ns / 1e9 / n);
+		printf(" %7.1f %8.1f", (double)uses / n, age_ns / 1e9 / n);
 	else
-		printf(" %8s", "-");
+		printf(" %7s %8s", "-", "-");
 }
 
 static void print_lines(struct snapshot *now, struct snapshot *before)
@@ -324,7 +323,7 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 
 			for (int r = 0; r < DAX_NR_REASONS; r++)
 				age_ms[r] = d.c[STAT_REMOVED_AGE_NS + r] / 1000000;
-			json_u64_by(&j, "removals_with_uses", &d.c[STAT_REMOVED_USED],
+			json_u64_by(&j, "removed_uses", &d.c[STAT_REMOVED_USES],
 				    dax_reason_names, DAX_NR_REASONS, 0);
 			json_u64_by(&j, "removed_age_ms", age_ms,
 				    dax_reason_names, DAX_NR_REASONS, 0);
@@ -416,7 +415,7 @@ static const struct metric {
 	COUNTER("daxmon_setup_errors_total", "FUSE_SETUPMAPPING requests that failed.", STAT_SETUP_ERRORS, 0),
 	COUNTER_BY(BY_REASON, "daxmon_removals_total", "Ranges removed (FUSE_REMOVEMAPPING), by reason.", STAT_REMOVALS, 0),
 	COUNTER("daxmon_remove_errors_total", "Range removals whose request failed.", STAT_REMOVE_ERRORS, 0),
-	COUNTER_BY(BY_REASON, "daxmon_removals_with_uses_total", "Ranges removed that had uses left (found mapped by a read, write or fault since reclaim last passed them), by reason.", STAT_REMOVED_USED, USES),
+	COUNTER_BY(BY_REASON, "daxmon_removed_uses_total", "Uses of the ranges removed (set up, or found mapped by a read, write or fault; halved as ranges are set up), summed, by reason.", STAT_REMOVED_USES, USES),
 	COUNTER_NS_BY(BY_REASON, "daxmon_removed_age_seconds_total", "Ages of the ranges removed (time since set up), summed, by reason.", STAT_REMOVED_AGE_NS, USES),
 	COUNTER_BY(BY_RUN_MODE, "daxmon_reclaims_total", "Reclaim runs, by mode.", STAT_RECLAIMS, 0),
 	COUNTER_BY(BY_MODE, "daxmon_reclaimed_ranges_total", "Ranges freed by reclaim, by mode.", STAT_RECLAIMED, RESULTS),

@@ -70,13 +70,14 @@ expect_eq "dax-stat failed reclaims = trace buffer" \
 expect_eq "dax-stat --raw-tp = dax-stat tp_btf" "$setups $removed $fwaits $rerrs" \
 	"$(dax_stat_sums "$work/stat-raw.json")"
 
-# Why the ranges went: those with uses left, and their ages, against the
-# refs and age_ms of the removal events (the ages are taken a moment
-# apart, and dax-stat's JSON has whole milliseconds per interval)
-read -r used age_ms intervals <<<"$(jq -rs '[([.[].mounts[].removals_with_uses[]] | add),
+# Why the ranges went: their uses and ages, against the uses and age_ms
+# of the removal events (the ages are taken a moment apart, and
+# dax-stat's JSON has whole milliseconds per interval)
+read -r uses age_ms intervals <<<"$(jq -rs '[([.[].mounts[].removed_uses[]] | add),
 	([.[].mounts[].removed_age_ms[]] | add), length] | @tsv' "$work/stat.json")"
-expect_eq "dax-stat removals with uses = remove_end events with refs > 0" \
-	"$(grep -c ' fuse_dax_remove_end: .* refs [1-9] ' "$tracefs/trace")" "$used"
+expect_eq "dax-stat uses of the ranges removed = sum of remove_end events' uses" \
+	"$(sed -n 's/.* fuse_dax_remove_end: .* uses \([0-9]*\) .*/\1/p' "$tracefs/trace" |
+		awk '{s += $1} END {print s + 0}')" "$uses"
 trace_age=$(sed -n 's/.* fuse_dax_remove_end: .* age_ms \([0-9]*\) .*/\1/p' "$tracefs/trace" |
 	awk '{s += $1} END {print s + 0}')
 awk -v a="$age_ms" -v t="$trace_age" -v n="$(trace_count fuse_dax_remove_end)" -v i="$intervals" \

@@ -115,18 +115,18 @@ for m in $modes; do
 	expect_eq "$m: inline reclaim runs left out of JSON" false "$inl"
 	jq -e -s '[.[].mounts[] | has("fault_waits")] | any | not' "$work/top-$m.json" > /dev/null ||
 		fail "$m: dax-top JSON has fault waits it cannot see"
-	jq -e -s '[.[].mounts[] | has("removals_with_uses") or has("removed_age_ms")] | any | not' \
+	jq -e -s '[.[].mounts[] | has("removed_uses") or has("removed_age_ms")] | any | not' \
 		"$work/stat-$m.json" > /dev/null || fail "$m: dax-stat JSON has range uses it cannot see"
 	for f in stat lat top prom table; do
 		expect_eq "$m: $f: said once what it cannot see" 1 \
 			"$(grep -c "^dax-[a-z]*: $as cannot see fault and allocation waits, inline reclaim runs, ranges freed by reclaim and failed runs, the uses and age of removed ranges: shown as -$" "$work/$f-$m.err")"
 	done
-	# RC:INL, FWAIT, FWAIT_MS, AWAIT, AWAIT_MS, RC:USED, RC_AGE_S
+	# RC:INL, FWAIT, FWAIT_MS, AWAIT, AWAIT_MS, RC_USES, RC_AGE_S
 	awk '$0 !~ /^MOUNT/ { if ($10 != "-" || $12 != "-" || $13 != "-" || $14 != "-" || $15 != "-" || $16 != "-" || $17 != "-") bad = 1; n++ }
 	     END { exit bad || !n }' "$work/table-$m.txt" ||
 		fail "$m: the table shows numbers where it cannot see: $(head -3 "$work/table-$m.txt")"
 	promtool check metrics < "$work/$m.prom" || fail "$m: promtool rejects the textfile"
-	! grep -E '^daxmon_(fault|alloc)_wait|^daxmon_reclaimed_ranges|^daxmon_reclaim_errors|^daxmon_removals_with_uses|^daxmon_removed_age|mode="inline"' \
+	! grep -E '^daxmon_(fault|alloc)_wait|^daxmon_reclaimed_ranges|^daxmon_reclaim_errors|^daxmon_removed_uses|^daxmon_removed_age|mode="inline"' \
 		"$work/$m.prom" || fail "$m: Prometheus has series it cannot see"
 	grep -q '^daxmon_setups_total{mount="[^"]*"} [1-9]' "$work/$m.prom" ||
 		fail "$m: no setups in the Prometheus textfile"

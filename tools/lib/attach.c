@@ -241,7 +241,7 @@ static int choose_mode(const char *tool, const struct dax_opts *o)
 		mode = &modes[chosen];
 		blind = mode->blind;
 		/* counted by the reclaim policy patch only (dmap_uses()) */
-		if (!kernel_btf_has_member(&k, "fuse_dax_mapping", "refs"))
+		if (!kernel_btf_has_member(&k, "fuse_dax_mapping", "uses"))
 			blind |= DAX_BLIND_RANGE_USES;
 	}
 	kernel_btf_free(&k);

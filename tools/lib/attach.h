@@ -87,7 +87,7 @@ bool dax_sees(enum dax_blind what);
 
 /*
  * fuse's range reclaim policy now (its module parameter dax_reclaim:
- * "clock", "fifo"), or NULL on a kernel without the choice.
+ * "lfu", "fifo"), or NULL on a kernel without the choice.
  */
 const char *dax_reclaim_policy(void);
 
