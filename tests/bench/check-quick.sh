@@ -32,7 +32,7 @@ for t in dax-lat dax-top dax-stat bpftrace bcc-funclatency; do
 	[ "$n" = 1 ] && ok "start-up: $t measured" || fail_later "start-up: $t: $n rows"
 done
 # (the second pattern on a window that holds the working set may set
-# nothing up: the clock policy kept what the first one mapped)
+# nothing up: the lfu policy kept what the first one mapped)
 n=$(rows cliff.csv '$5 > 0 && $6 != ""')
 [ "$n" = 4 ] && ok "cliff: 4 runs with throughput and SETUPMAPPING" || fail_later "cliff: $n of 4 runs complete"
 n=$(rows cliff.csv '$3 == 8 && $7 > 0')
@@ -40,20 +40,20 @@ n=$(rows cliff.csv '$3 == 8 && $7 > 0')
 	fail_later "cliff: no fault waited on a window of 1/4 the working set"
 
 for c in zipf:1.1 seq cliff-seq-read cliff-rand-read; do
-	for p in fifo clock; do
+	for p in fifo lfu; do
 		n=$(rows reclaim.csv "\$2 == \"$c\" && \$3 == \"$p\" && \$9 != \"\"")
 		[ "$n" = 1 ] && ok "reclaim: $c under $p counted" || fail_later "reclaim: $c under $p: $n rows"
 	done
 done
 # The window holds the cliff's working set: over its patterns, which run
-# one after the other on it, clock sets each range up once; fifo throws
+# one after the other on it, lfu sets each range up once; fifo throws
 # ranges out at its threshold and sets them up again.
 ranges=$(( $(awk -F, 'NR > 1 && $2 == "cliff-seq-read" {print $4; exit}' "$res/reclaim.csv") / 2 ))
-for p in clock fifo; do
+for p in lfu fifo; do
 	eval "$p=$(awk -F, -v p=$p 'NR > 1 && $2 ~ /^cliff-/ && $3 == p {s += $9} END {print s + 0}' "$res/reclaim.csv")"
 done
-[ "$clock" = "$ranges" ] && ok "reclaim: clock set up each of the cliff's $ranges ranges once" ||
-	fail_later "reclaim: clock set up $clock ranges for the cliff's $ranges"
+[ "$lfu" = "$ranges" ] && ok "reclaim: lfu set up each of the cliff's $ranges ranges once" ||
+	fail_later "reclaim: lfu set up $lfu ranges for the cliff's $ranges"
 [ "$fifo" -gt "$ranges" ] && ok "reclaim: fifo set up $fifo for the cliff's $ranges ranges" ||
 	fail_later "reclaim: fifo set up $fifo ranges for the cliff's $ranges: no reclaim to compare"
 
@@ -63,7 +63,7 @@ for png in cost cliff reclaim; do
 done
 md=$out/benchmarks.md
 for h in "What watching the pool costs" "What each event costs the kernel" \
-	 "Start-up and memory" "The window-size cliff" "Reclaim policies: clock against fifo" \
+	 "Start-up and memory" "The window-size cliff" "Reclaim policies: lfu against fifo" \
 	 "What this does not show"; do
 	grep -q "^## $h" "$md" && ok "report: $h" || fail_later "report has no section '$h'"
 done

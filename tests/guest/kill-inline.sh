@@ -11,7 +11,7 @@ watchdog_s=60
 
 src=$(mktemp -d /tmp/src.XXXXXX)	# other tests leave files in /tmp/src
 # 13 ranges of 16 read first leave 3 free: no background reclaim yet.
-# The writer's mappings start it (fifo: the first below 20% free; clock:
+# The writer's mappings start it (fifo: the first below 20% free; lfu:
 # the first that finds none), and it takes fill's ranges, the oldest and,
 # read once each, as unused as the writer's: the writer's own ranges are
 # left to its inline reclaim under either policy

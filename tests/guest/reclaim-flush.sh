@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib/daxfs.sh"
 
 # fifo: the reader's inline reclaim must take big's first range, the
-# stored one; clock would pass it over (the store used it) and take the
+# stored one; lfu would pass it over (the store used it) and take the
 # second
 reclaim_policy fifo
 mount_full_pool	# no range free for the read of big's fourth range

@@ -21,7 +21,7 @@ trap cleanup EXIT
 
 # The pool's size, and the worker's threshold as fs/fuse/dax.c has it
 # for the fifo policy: started once fewer than 20% of the ranges are
-# free, whether or not an allocation found none (clock waits for that).
+# free, whether or not an allocation found none (lfu waits for that).
 # FILE's range and NR of FILLER's take it there.
 reclaim_policy fifo
 ranges=$(( $(cat /sys/block/pmem0/size) * 512 >> 21 ))

@@ -1,15 +1,18 @@
 # The range reclaim policy, fuse's module parameter dax_reclaim, A/B in
 # one boot on the same sequences of reads (tests/workloads/daxpages).
-#  - clock, the default: a window that holds the working set keeps it.
+#  - lfu, the default: a window that holds the working set keeps it.
 #    A file of exactly the window's ranges, read all over through a shared
 #    mapping, is set up once per range and never reclaimed.  fifo, the
 #    policy before, frees ranges in the background once fewer than 20%
 #    are free, whether or not anybody needs one, and sets the file up
 #    again and again.
-#  - On a Zipf sequence over a file 4x the window, clock sets up fewer
+#  - On a Zipf sequence over a file 4x the window, lfu sets up fewer
 #    ranges than fifo (make bench measures by how much).
+#  - A sequential scan longer than the window sets each range up once
+#    under both: lfu must not take the range being read, though it has
+#    fewer uses than the ranges read before it.
 #  - The parameter refuses a policy it does not know; the reclaim events
-#    name the policy and each removal its uses left and age.
+#    name the policy and each removal its uses and age.
 # Counts are the server's.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/daxfs.sh"
@@ -23,9 +26,9 @@ cleanup() {
 trap cleanup EXIT
 
 [ -e "$param" ] || fail "no $param: this kernel has no choice of reclaim policy"
-expect_eq "the default policy" clock "$(cat "$param")"
+expect_eq "the default policy" lfu "$(cat "$param")"
 echo lru 2> /dev/null > "$param" && fail "dax_reclaim took the unknown policy lru"
-expect_eq "the policy after an unknown one was refused" clock "$(cat "$param")"
+expect_eq "the policy after an unknown one was refused" lfu "$(cat "$param")"
 
 ranges=$(( $(cat /sys/block/pmem0/size) * 512 >> 21 ))
 make_file "$src/ws" $(( ranges * 2 ))
@@ -54,21 +57,29 @@ setups() {
 
 # Uniform reads of the file the window holds exactly
 setups fifo ws 3000 uniform; fifo_ws=$n
-setups clock ws 3000 uniform; clock_ws=$n
-echo "window = working set ($ranges ranges), 3000 reads: fifo $fifo_ws setups, clock $clock_ws"
-expect_eq "setups under clock with the window holding the file" "$ranges" "$clock_ws"
+setups lfu ws 3000 uniform; lfu_ws=$n
+echo "window = working set ($ranges ranges), 3000 reads: fifo $fifo_ws setups, lfu $lfu_ws"
+expect_eq "setups under lfu with the window holding the file" "$ranges" "$lfu_ws"
 [ "$fifo_ws" -gt "$ranges" ] ||
 	fail "fifo set up $fifo_ws ranges, no more than the file's $ranges: no reclaim to compare with"
 grep -q 'fuse_dax_reclaim_begin: .* policy fifo ' "$inst/trace" || fail "no reclaim event names fifo"
 echo > "$inst/trace"
 
 setups fifo big 3000 zipf:1.1; fifo_zipf=$n
-setups clock big 3000 zipf:1.1; clock_zipf=$n
-echo "zipf 1.1 over $(( ranges * 4 )) ranges, 3000 reads: fifo $fifo_zipf setups, clock $clock_zipf"
-[ "$clock_zipf" -lt "$fifo_zipf" ] ||
-	fail "clock set up $clock_zipf ranges, fifo $fifo_zipf: clock should keep the hot ones"
-grep -q 'fuse_dax_reclaim_begin: .* policy clock ' "$inst/trace" || fail "no reclaim event names clock"
-grep -qE 'fuse_dax_remove_end: .* reason background .* refs [0-3] age_ms [0-9]+ ' "$inst/trace" ||
-	fail "no background removal says its uses left and age"
+setups lfu big 3000 zipf:1.1; lfu_zipf=$n
+echo "zipf 1.1 over $(( ranges * 4 )) ranges, 3000 reads: fifo $fifo_zipf setups, lfu $lfu_zipf"
+[ "$lfu_zipf" -lt "$fifo_zipf" ] ||
+	fail "lfu set up $lfu_zipf ranges, fifo $fifo_zipf: lfu should keep the hot ones"
+grep -q 'fuse_dax_reclaim_begin: .* policy lfu ' "$inst/trace" || fail "no reclaim event names lfu"
+grep -qE 'fuse_dax_remove_end: .* reason background .* uses [0-9]+ age_ms [0-9]+ ' "$inst/trace" ||
+	fail "no background removal says its uses and age"
+
+reads=$(( ranges * 512 * 5 / 2 ))	# 2.5 windows, page by page
+for p in fifo lfu; do
+	setups $p big $reads seq
+	expect_eq "setups of a sequential scan of $(( reads / 512 )) ranges under $p" \
+		$(( (reads + 511) / 512 )) "$n"
+done
+
 stop_daxfsd /tmp/mnt
-echo "ok: clock keeps a working set the window holds, and keeps hot ranges"
+echo "ok: lfu keeps a working set the window holds, keeps hot ranges, and scans once"

@@ -14,7 +14,7 @@ watchdog_s=60
 
 # 16 files of one range each fill the pool of 16: under fifo the last
 # range taken leaves fewer than 20% free, which starts the worker with
-# nobody waiting for a range (under clock it would start only for a
+# nobody waiting for a range (under lfu it would start only for a
 # task needing one, which would then sleep behind the stalled server too)
 reclaim_policy fifo
 src=$(mktemp -d /tmp/src.XXXXXX)	# other tests leave files in /tmp/src

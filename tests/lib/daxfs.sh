@@ -58,7 +58,7 @@ reclaim_policy() {
 # ranges, 13 files of one range read once each, and SRC/big of 4 ranges
 # whose first 3 daxrace maps: no range is left free for the fourth.  The
 # server holds REMOVEMAPPING (release_stall at EXIT), so the background
-# worker (fifo: started once fewer than 3 are free; clock: once a range
+# worker (fifo: started once fewer than 3 are free; lfu: once a range
 # is needed) frees none; it waits on the first file's range, the oldest
 # and, read once, unused since, so under either policy it holds none of
 # big's locks.  Sets src (other tests leave files in /tmp/src); mounted on
