@@ -10,7 +10,9 @@
 #    ranges than fifo (make bench measures by how much).
 #  - A sequential scan longer than the window sets each range up once
 #    under both: lfu must not take the range being read, though it has
-#    fewer uses than the ranges read before it.
+#    fewer uses than the ranges read before it.  Freeing ranges ahead of
+#    the scan stops with it: the file the window holds is then set up
+#    once again.
 #  - The parameter refuses a policy it does not know; the reclaim events
 #    name the policy and each removal its uses and age.
 # Counts are the server's.
@@ -80,6 +82,10 @@ for p in fifo lfu; do
 	expect_eq "setups of a sequential scan of $(( reads / 512 )) ranges under $p" \
 		$(( (reads + 511) / 512 )) "$n"
 done
+# The scan was a stream of new ranges, which lfu frees ranges ahead of;
+# the eviction of its file ends that: the window holds the file again.
+setups lfu ws 3000 uniform
+expect_eq "setups under lfu with the window holding the file, after the scan" "$ranges" "$n"
 
 stop_daxfsd /tmp/mnt
 echo "ok: lfu keeps a working set the window holds, keeps hot ranges, and scans once"
