@@ -73,14 +73,16 @@ DAX_EVENT(fuse_dax_remove_end, REMOVE)
 	struct dax_stat *s = stat_of(dev, nr_free, nr_busy, nr_ranges);
 	__u64 ns = start_end(window_offset, dev, DAX_LAT_REMOVE, NULL);
 	__u64 why = (__u32)reason;	/* 64 bits: the check bounds the index */
+	int uses;
 
 	if (!s)
 		return 0;
 	if (why < DAX_NR_REASONS) {
 		s->c[STAT_REMOVALS + why] += nr;
 		/* why the policy chose it: how used, how old it was */
-		if (dmap_uses(dmap) > 0)
-			s->c[STAT_REMOVED_USES + why] += dmap_uses(dmap) * nr;
+		uses = dmap_uses(dmap);
+		if (uses > 0)
+			s->c[STAT_REMOVED_USES + why] += uses * nr;
 		s->c[STAT_REMOVED_AGE_NS + why] += dmap_age_ns(dmap) * nr;
 	}
 	if (ret)
