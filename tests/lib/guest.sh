@@ -69,15 +69,25 @@ start_watched() {
 	return 1
 }
 
-# stop_tool PID [SIGNAL]: ^C (or SIGNAL), as a user would, and wait for
-# its last output; its exit status is stop_tool's.  One still there 120 s
-# after the signal is killed and said so, so a stuck tool fails its test
-# at once rather than at the script's time limit.
+# stop_tool PID [SIGNAL [AGAIN]]: ^C (or SIGNAL), as a user would, and
+# wait for its last output; its exit status is stop_tool's.  With AGAIN,
+# the signal goes again every AGAIN seconds, as a user presses ^C again
+# at a tool known to miss one.  One still there 120 s after the signal is
+# killed and said so, so a stuck tool fails its test at once rather than
+# at the script's time limit.
 stop_tool() {
-	local sig=${2:-INT} watchdog rc=0
+	local sig=${2:-INT} again=${3:-120} watchdog rc=0
 	kill -"$sig" "$1"
-	(sleep 120 && kill -KILL "$1" &&
-		echo "stop_tool: $1 still there 120 s after SIG$sig: killed") 2> /dev/null &
+	(
+		left=120
+		while [ $left -gt 0 ]; do
+			sleep "$again" || exit 0	# stopped: the tool is gone
+			left=$((left - again))
+			[ $left -le 0 ] || kill -"$sig" "$1" || exit 0
+		done
+		kill -KILL "$1" &&
+			echo "stop_tool: $1 still there 120 s after SIG$sig: killed"
+	) 2> /dev/null &
 	watchdog=$!
 	wait "$1" || rc=$?
 	pkill -P "$watchdog" sleep	# not left to outlive the test
