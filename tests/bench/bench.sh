@@ -116,7 +116,7 @@ pattern_args() {
 # KeyboardInterrupt.
 stop_ready() {
 	local rc=0 sig=${3:-INT}
-	stop_tool "$1" "$sig" "${4:-120}" || rc=$?
+	stop_tool "$1" "$sig" "${4:-}" || rc=$?
 	[ $rc = 0 ] || [ $rc = $((128 + $(kill -l "$sig"))) ] ||
 		fail "$2 exited $rc on SIG$sig: $(tail -3 "$tmp/$2.log")"
 }
@@ -134,7 +134,7 @@ tracer_start() {
 	tracer_pid=
 	scraper=
 	stop_signal=INT
-	stop_again=120
+	stop_again=
 	local log=$tmp/$tracer.log
 	case $tracer in
 	none) ;;
