@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests of tools/lib/dax_sim.c, dax-size's model of the range pool:
+ * sequences whose outcome the kernel's rules fix (tests/guest/reclaim-policy.sh
+ * measures the same ones on the kernel), the bookkeeping under random
+ * sequences, and the history bound.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dax_sim.h"
+#include "check.h"
+
+static uint64_t rng_state = 88172645463325252ULL;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static struct dax_sim *sim(enum dax_sim_policy p, unsigned int ranges)
+{
+	struct dax_sim *s = dax_sim_new(p, ranges, 1 << 20);
+
+	if (!s) {
+		check_fail("dax_sim_new", "a model", "NULL");
+		exit(1);
+	}
+	return s;
+}
+
+static uint64_t count(const struct dax_sim *s, enum dax_sim_count c)
+{
+	return dax_sim_counts(s)[c];
+}
+
+static void access_or_fail(struct dax_sim *s, uint64_t ino, uint64_t idx,
+			   unsigned int flags)
+{
+	if (dax_sim_access(s, ino, idx, flags)) {
+		check_fail("dax_sim_access", "0", "an error");
+		exit(1);
+	}
+}
+
+/* Faults all over a file the window holds exactly: lfu keeps it. */
+static void test_window_holds_file(void)
+{
+	for (int p = 0; p < DAX_SIM_NR_POLICIES; p++) {
+		struct dax_sim *s = sim(p, 16);
+
+		for (int i = 0; i < 5000; i++)
+			access_or_fail(s, 2, rng() % 16, DAX_SIM_FAULT);
+		if (p == DAX_SIM_LFU) {
+			check_u64("lfu setups, window = file", 16, count(s, DAX_SIM_SETUPS));
+			check_u64("lfu removals, window = file", 0, count(s, DAX_SIM_REMOVALS));
+		} else if (count(s, DAX_SIM_SETUPS) <= 16) {
+			/* the worker frees 10 once 14 are set up */
+			check_fail("fifo setups, window = file", "more than 16", "16 or fewer");
+		}
+		dax_sim_free(s);
+	}
+}
+
+/*
+ * A scan of 40 ranges through a 16-range window sets each up once; the
+ * fifo worker frees ahead of it, lfu's once the pool ran out (one wait).
+ */
+static void test_scan(void)
+{
+	for (int p = 0; p < DAX_SIM_NR_POLICIES; p++) {
+		struct dax_sim *s = sim(p, 16);
+
+		for (int idx = 0; idx < 40; idx++)
+			for (int page = 0; page < 512; page++)
+				access_or_fail(s, 2, idx, DAX_SIM_FAULT);
+		check_u64(p == DAX_SIM_LFU ? "lfu scan setups" : "fifo scan setups",
+			  40, count(s, DAX_SIM_SETUPS));
+		check_u64(p == DAX_SIM_LFU ? "lfu scan fault waits" : "fifo scan fault waits",
+			  p == DAX_SIM_LFU ? 1 : 0, count(s, DAX_SIM_FAULT_WAITS));
+		dax_sim_free(s);
+	}
+}
+
+/* A write to a range read before: one upgrade, no new range. */
+static void test_upgrade(void)
+{
+	struct dax_sim *s = sim(DAX_SIM_LFU, 4);
+
+	access_or_fail(s, 7, 3, 0);
+	access_or_fail(s, 7, 3, DAX_SIM_WRITE);
+	access_or_fail(s, 7, 3, DAX_SIM_WRITE);
+	check_u64("setups of read, write, write", 2, count(s, DAX_SIM_SETUPS));
+	check_u64("upgrades of read, write, write", 1, count(s, DAX_SIM_UPGRADES));
+	dax_sim_free(s);
+}
+
+/*
+ * With the window full, a read of a file with no range of its own waits
+ * for the worker (under lfu the wait is what starts it); a read of a file
+ * with ranges takes one of its own inline.
+ */
+static void test_inline_and_alloc_wait(void)
+{
+	for (int own = 0; own < 2; own++) {
+		struct dax_sim *s = sim(DAX_SIM_LFU, 8);
+
+		for (int idx = 0; idx < 8; idx++)
+			access_or_fail(s, 2, idx, 0);
+		check_u64("removals before the window is full", 0,
+			  count(s, DAX_SIM_REMOVALS));
+		access_or_fail(s, own ? 2 : 3, 8, 0);
+		check_u64(own ? "alloc waits of a file with ranges" :
+				"alloc waits of a file with none",
+			  own ? 0 : 1, count(s, DAX_SIM_ALLOC_WAITS));
+		check_u64(own ? "inline reclaims of a file with ranges" :
+				"inline reclaims of a file with none",
+			  own ? 1 : 0, count(s, DAX_SIM_INLINE));
+		dax_sim_free(s);
+	}
+}
+
+/* An eviction gives the file's ranges back: no reclaim to read it again. */
+static void test_evict(void)
+{
+	struct dax_sim *s = sim(DAX_SIM_LFU, 16);
+
+	for (int idx = 0; idx < 16; idx++)
+		access_or_fail(s, 2, idx, DAX_SIM_FAULT);
+	dax_sim_evict(s, 2);
+	check_u64("removals of an eviction", 16, count(s, DAX_SIM_REMOVALS));
+	for (int idx = 0; idx < 16; idx++)
+		access_or_fail(s, 5, idx, DAX_SIM_FAULT);
+	check_u64("setups after the eviction", 32, count(s, DAX_SIM_SETUPS));
+	check_u64("fault waits after the eviction", 0, count(s, DAX_SIM_FAULT_WAITS));
+	dax_sim_free(s);
+}
+
+/* Zipf-like reads over 4x the window: lfu keeps the hot ranges. */
+static void test_skewed(void)
+{
+	uint64_t setups[DAX_SIM_NR_POLICIES];
+
+	for (int p = 0; p < DAX_SIM_NR_POLICIES; p++) {
+		struct dax_sim *s = sim(p, 16);
+
+		rng_state = 42;
+		for (int i = 0; i < 20000; i++) {
+			/* the square of a uniform draw: range 0 hottest */
+			double u = (double)(rng() % 1000000) / 1e6;
+
+			access_or_fail(s, 2, (uint64_t)(u * u * 64), DAX_SIM_FAULT);
+		}
+		setups[p] = count(s, DAX_SIM_SETUPS);
+		dax_sim_free(s);
+	}
+	printf("skewed reads, 16 of 64 ranges: lfu %llu setups, fifo %llu\n",
+	       (unsigned long long)setups[DAX_SIM_LFU],
+	       (unsigned long long)setups[DAX_SIM_FIFO]);
+	if (setups[DAX_SIM_LFU] >= setups[DAX_SIM_FIFO])
+		check_fail("lfu setups on skewed reads", "fewer than fifo's", "as many or more");
+}
+
+/*
+ * Random mixes of files, reads, writes, faults and evictions: what is
+ * mapped (setups less upgrades less removals) never exceeds the window,
+ * and the history stays within its bound.
+ */
+static void test_bookkeeping(void)
+{
+	for (int p = 0; p < DAX_SIM_NR_POLICIES; p++) {
+		struct dax_sim *s = dax_sim_new(p, 5, 50);
+		size_t most = 0;
+
+		if (!s) {
+			check_fail("dax_sim_new", "a model", "NULL");
+			return;
+		}
+		for (int i = 0; i < 200000; i++) {
+			uint64_t r = rng(), mapped;
+			const uint64_t *c;
+
+			if (r % 1000 == 0)
+				dax_sim_evict(s, r % 4);
+			else
+				access_or_fail(s, r % 4, (r >> 8) % 100, (r >> 16) % 4);
+			c = dax_sim_counts(s);
+			mapped = c[DAX_SIM_SETUPS] - c[DAX_SIM_UPGRADES] - c[DAX_SIM_REMOVALS];
+			if (mapped > 5 && !check_u64("ranges mapped, at most the window", 5, mapped))
+				break;
+			if (dax_sim_memory(s) > most)
+				most = dax_sim_memory(s);
+		}
+		/* 50 history entries need at most a 128-slot table */
+		if (most > 16384)
+			check_fail("the model's memory with history bound 50",
+				   "under 16 KiB", "more");
+		dax_sim_free(s);
+	}
+}
+
+static void test_names(void)
+{
+	check_eq("policy lfu", DAX_SIM_LFU, dax_sim_policy_by_name("lfu"));
+	check_eq("policy fifo", DAX_SIM_FIFO, dax_sim_policy_by_name("fifo"));
+	check_eq("policy lru", -1, dax_sim_policy_by_name("lru"));
+	if (dax_sim_new(DAX_SIM_LFU, 0, 10))
+		check_fail("a model of 0 ranges", "NULL", "a model");
+}
+
+int main(void)
+{
+	check_keep_going();
+	test_window_holds_file();
+	test_scan();
+	test_upgrade();
+	test_inline_and_alloc_wait();
+	test_evict();
+	test_skewed();
+	test_bookkeeping();
+	test_names();
+	if (check_failures)
+		return 1;
+	printf("ok: the range pool model\n");
+	return 0;
+}
