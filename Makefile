@@ -111,7 +111,8 @@ inst_sbin	= $(DESTDIR)$(PREFIX)/sbin
 inst_lib	= $(DESTDIR)$(PREFIX)/lib/daxmon
 inst_man	= $(DESTDIR)$(PREFIX)/share/man/man8
 inst_share	= $(DESTDIR)$(PREFIX)/share/daxmon
-INST_TOOLS	:= dax-stat dax-lat dax-top
+# the tools: tools/Makefile names them
+INST_TOOLS	:= $(shell sed -n 's/^TOOLS[[:space:]]*:= //p' tools/Makefile)
 INST_MAN	:= $(notdir $(wildcard docs/man/*.8))
 INST_RULES	:= daxmon.rules.yml daxmon.rules.test.yml
 INST_DASH	:= daxmon.json

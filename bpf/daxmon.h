@@ -36,6 +36,7 @@ enum dax_lat_kind {
 enum dax_drop {
 	DAX_DROP_TABLE_FULL,		/* a counter or histogram table is full */
 	DAX_DROP_INFLIGHT_FULL,		/* too many begins waiting for their end */
+	DAX_DROP_EVENTS_FULL,		/* a record found the ring buffer full */
 	DAX_NR_DROPS,
 };
 

@@ -494,6 +494,9 @@ static void prom_drops(FILE *out, const struct snapshot *snap)
 	prom_family(out, "daxmon_dropped_updates_total", "counter",
 		    "Updates of dax-stat's BPF tables that could not be made, by cause.");
 	for (int i = 0; i < DAX_NR_DROPS; i++) {
+		/* dax-size's ring buffer: not dax-stat's */
+		if (!causes[i])
+			continue;
 		labels[0] = '\0';
 		prom_label(labels, sizeof(labels), "cause", causes[i]);
 		prom_sample(out, "daxmon_dropped_updates_total", labels,

@@ -4,6 +4,9 @@
 # as in kselftest: 0 PASS, 4 SKIP (it cannot run here), anything else
 # FAIL.  The C host tests have the same in tests/lib/check.h.
 
+# The tools, as tools/Makefile names them
+daxmon_tools=$(sed -n 's/^TOOLS[[:space:]]*:= //p' "$(dirname "${BASH_SOURCE[0]}")/../../tools/Makefile")
+
 # fail WHY...: the test fails here.  A script that knows more to show
 # (a server's log) defines on_fail, which runs first.
 fail() {

@@ -22,7 +22,7 @@ echo "ok: make deb: $(basename "$deb")"
 echo "ok: lintian: no error, no warning"
 
 {
-	for t in dax-lat dax-stat dax-top; do echo "-rwxr-xr-x ./usr/sbin/$t"; done
+	for t in $daxmon_tools; do echo "-rwxr-xr-x ./usr/sbin/$t"; done
 	for p in "$repo"/docs/man/*.8; do echo "-rw-r--r-- ./usr/share/man/man8/$(basename "$p").gz"; done
 	echo "-rw-r--r-- ./usr/share/daxmon/prometheus/daxmon.rules.yml"
 	echo "-rw-r--r-- ./usr/share/daxmon/prometheus/daxmon.rules.test.yml"
@@ -45,7 +45,7 @@ echo "ok: /etc/default/daxmon-exporter is a conffile"
 
 root=$tmp/root
 dpkg-deb -x "$deb" "$root"
-for t in dax-lat dax-stat dax-top; do
+for t in $daxmon_tools; do
 	"$root/usr/sbin/$t" --help | grep -q EXAMPLES || fail "the packaged $t does not run: $("$root/usr/sbin/$t" --help 2>&1 | head -3)"
 done
 echo "ok: the packaged tools run"

@@ -11,7 +11,7 @@ seconds=${DAXMON_FUZZ_SECONDS:-15}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-for name in dax-stat-options dax-lat-options dax-top-options mountinfo; do
+for name in $(printf '%s-options ' $daxmon_tools) mountinfo; do
 	bin=$build/tools/fuzz/$name
 	corpus=$repo/tests/fuzz/corpus/$name
 	[ -x "$bin" ] || fail "$bin not built (make tools)"

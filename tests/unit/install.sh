@@ -23,7 +23,7 @@ mk install > "$tmp/install.log" 2>&1 || fail "make install: $(cat "$tmp/install.
 # What must be there: sbin the tools, lib/daxmon the test VMM, man8 every
 # page of docs/man, share/daxmon the rules and the dashboard.
 {
-	for t in dax-stat dax-lat dax-top; do echo "755 $prefix/sbin/$t"; done
+	for t in $daxmon_tools; do echo "755 $prefix/sbin/$t"; done
 	echo "755 $prefix/lib/daxmon/daxfsd"
 	for p in "$repo"/docs/man/*.8; do echo "644 $prefix/share/man/man8/$(basename "$p")"; done
 	echo "644 $prefix/share/daxmon/prometheus/daxmon.rules.yml"
@@ -35,7 +35,7 @@ diff -u "$tmp/expected" "$tmp/seen" > "$tmp/diff" ||
 	fail "installed files (mode path) differ from the expected list: $(cat "$tmp/diff")"
 echo "ok: $(wc -l < "$tmp/seen") files installed, modes and places as expected"
 
-for bin in "$root"/sbin/dax-stat "$root"/sbin/dax-lat "$root"/sbin/dax-top "$root"/lib/daxmon/daxfsd; do
+for bin in $(printf "$root/sbin/%s " $daxmon_tools) "$root"/lib/daxmon/daxfsd; do
 	name=$(basename "$bin")
 	out=$("$bin" --help 2>&1 < /dev/null)
 	rc=$?

@@ -4,7 +4,7 @@ set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${DAXMON_BUILD:?}
 . "$(dirname "$0")/../lib/check.sh"
-for t in dax-stat dax-lat dax-top; do
+for t in $daxmon_tools; do
 	page=$repo/docs/man/$t.8
 	[ -f "$page" ] || fail "no man page for $t"
 	warnings=$(groff -man -ww -z "$page" 2>&1)

@@ -15,10 +15,14 @@ expect_error() {	# what expected-status expected-text command...
 	echo "ok: $what: $(head -1 <<<"$out")"
 }
 
-for t in dax-stat dax-lat dax-top; do
+for t in $daxmon_tools; do
 	bin=$build/tools/$t
 	[ -x "$bin" ] || fail "$bin not built"
-	if [ ! -e /sys/kernel/tracing/events/fuse/fuse_dax_setup_begin ] &&
+	if [ $t = dax-size ]; then
+		# function probes only, on every kernel
+		expect_error "$t --attach=tracepoint" 1 \
+			"has no tracepoint mode: it probes fuse_iomap_begin" "$bin" --attach=tracepoint 1 1
+	elif [ ! -e /sys/kernel/tracing/events/fuse/fuse_dax_setup_begin ] &&
 	   ! grep -q ' __traceiter_fuse_dax_setup_begin$' /proc/kallsyms; then
 		expect_error "$t --attach=tracepoint on a kernel without the events" 1 \
 			"this kernel has no fuse_dax_* tracepoints: it needs the daxmon patches" \
@@ -88,9 +92,19 @@ expect_refused dax-stat "invalid interval '-1': a positive number" -- -1
 expect_refused dax-stat "invalid interval '2147483648': a positive number" 2147483648
 expect_refused dax-lat "invalid count '99999999999999999999': a positive number" 1 99999999999999999999
 expect_refused dax-top "invalid count '0': a positive number" 1 0
+size_hint="a size such as 512M or 4G, a multiple of 2M"
+expect_refused dax-size "invalid --sizes entry '3M': $size_hint" --sizes 1G,3M
+expect_refused dax-size "invalid --sizes entry '0': $size_hint" --sizes 0
+expect_refused dax-size "invalid --sizes entry '99999999999999999T': $size_hint" --sizes 99999999999999999T
+expect_refused dax-size "invalid --sizes entry '1Gx': $size_hint" --sizes 1Gx
+expect_refused dax-size "invalid --sizes ',': a list such as 512M,1G,2G" --sizes ,
+expect_refused dax-size "invalid --policy 'lru': lfu or fifo" --policy lru
+expect_refused dax-size "invalid --sample '0': from 1 (every range) to 16777216" --sample 0
+expect_refused dax-size "invalid --buffer '3K': a power of two from 4K to 1G" --buffer 3K
+expect_refused dax-size "invalid --within '-5': a percentage from 0 to 1000" --within -5
 
 # Every tool has the same hidden -h.
-for t in dax-stat dax-lat dax-top; do
+for t in $daxmon_tools; do
 	"$build/tools/$t" -h 2>&1 | grep -q "^Usage: $t " || fail "$t -h prints no usage"
 done
 echo "ok: -h prints the usage of every tool"

@@ -25,6 +25,32 @@ int dax_parse_number(const char *arg, unsigned long long min,
 	return 0;
 }
 
+int dax_parse_size(const char *arg, unsigned long long *bytes)
+{
+	static const char units[] = "KMGT";
+	unsigned long long n;
+	const char *u;
+	char *end;
+	int shift = 0;
+
+	if (*arg < '0' || *arg > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(arg, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		u = strchr(units, *end);
+		if (!u || end[1])
+			return -1;
+		shift = 10 * (u - units + 1);
+	}
+	if (n > ULLONG_MAX >> shift)
+		return -1;
+	*bytes = n << shift;
+	return 0;
+}
+
 static void parse_interval_count(struct argp_state *state, const char *arg,
 				 struct dax_opts *o)
 {

@@ -72,4 +72,11 @@ error_t dax_parse_common(int key, char *arg, struct argp_state *state,
 int dax_parse_number(const char *arg, unsigned long long min,
 		     unsigned long long max, unsigned long long *v);
 
+/*
+ * A size: a whole decimal number as dax_parse_number() takes it, with an
+ * optional binary unit K, M, G or T after it ("512M"), without overflow.
+ * 0 and *bytes set, or -1.
+ */
+int dax_parse_size(const char *arg, unsigned long long *bytes);
+
 #endif

@@ -32,7 +32,7 @@
  */
 static const char *const fn_probed[] = {
 	"fuse_setup_one_mapping", "fuse_args_to_req", "fuse_request_end",
-	"fuse_dax_free_mem_worker", "fuse_dax_inode_cleanup",
+	"fuse_dax_free_mem_worker", "fuse_dax_inode_cleanup", NULL,
 };
 
 /* How a tool attached: its programs' name suffix, what it cannot see. */
@@ -50,6 +50,8 @@ enum { MODE_TP_BTF, MODE_RAW_TP, MODE_FENTRY, MODE_KPROBE };
 static const struct mode *mode = &modes[MODE_TP_BTF];
 /* enum dax_blind: the mode's, and what the kernel does not keep */
 static unsigned int blind;
+/* a tool of function probes only shows none of what they are blind to */
+static bool own_probes;
 static bool libbpf_verbose;
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt,
@@ -175,22 +177,23 @@ static bool kallsyms_has_function(const char *name)
 	return found;
 }
 
-/* The first function of fn_probed that BTF (or kallsyms) lacks, or NULL */
-static const char *fn_missing(const struct kernel_btf *k, bool btf)
+/* The first of fns that BTF (or kallsyms) lacks, or NULL */
+static const char *fn_missing(const struct kernel_btf *k, bool btf,
+			      const char *const *fns)
 {
-	for (size_t i = 0; i < sizeof(fn_probed) / sizeof(fn_probed[0]); i++) {
-		bool has = btf ? kernel_btf_has(k, fn_probed[i], BTF_KIND_FUNC) :
-				 kallsyms_has_function(fn_probed[i]);
+	for (; *fns; fns++) {
+		bool has = btf ? kernel_btf_has(k, *fns, BTF_KIND_FUNC) :
+				 kallsyms_has_function(*fns);
 
 		if (!has)
-			return fn_probed[i];
+			return *fns;
 	}
 	return NULL;
 }
 
 /* Why the mode asked for (auto: any) cannot attach, and the fix. */
 static void say_why_not(const char *tool, enum dax_attach a,
-			const char *missing)
+			const char *missing, bool events)
 {
 	if (a == DAX_ATTACH_TRACEPOINT)
 		fprintf(stderr, "%s: this kernel has no fuse_dax_* tracepoints: it needs the daxmon patches (kernel/patches, \"fuse: dax: add tracepoints for the DAX range pool\") and CONFIG_FUSE_DAX=y; or try --attach=auto\n",
@@ -207,20 +210,31 @@ static void say_why_not(const char *tool, enum dax_attach a,
 	else if (a == DAX_ATTACH_KPROBE)
 		fprintf(stderr, "%s: cannot kprobe %s: /proc/kallsyms has no such function (inlined in this build?)\n",
 			tool, missing);
+	else if (!events)
+		fprintf(stderr, "%s: cannot probe %s: neither the kernel's BTF nor /proc/kallsyms has it (inlined in this build?)\n",
+			tool, missing);
 	else
 		fprintf(stderr, "%s: this kernel has no fuse_dax_* tracepoints (the daxmon patches), and %s is inlined: nothing to probe\n",
 			tool, missing);
 }
 
-static int choose_mode(const char *tool, const struct dax_opts *o)
+static int choose_mode(const struct dax_tool *t)
 {
+	const char *tool = t->name;
+	const struct dax_opts *o = t->opts;
+	const char *const *fns = t->functions ? t->functions : fn_probed;
 	struct kernel_btf k;
 	const char *missing = NULL;
 	bool any = o->attach == DAX_ATTACH_AUTO;
 	int chosen = -1;
 
+	if (t->functions && (o->attach == DAX_ATTACH_TRACEPOINT || o->force_raw)) {
+		fprintf(stderr, "%s: has no tracepoint mode: it probes %s (--attach=fentry or kprobe)\n",
+			tool, t->functions[0]);
+		return -1;
+	}
 	kernel_btf_load(&k);
-	if (any || o->attach == DAX_ATTACH_TRACEPOINT) {
+	if (!t->functions && (any || o->attach == DAX_ATTACH_TRACEPOINT)) {
 		if (!o->force_raw && kernel_btf_has(&k, "btf_trace_" PROBE_EVENT,
 						    BTF_KIND_TYPEDEF))
 			chosen = MODE_TP_BTF;
@@ -228,16 +242,17 @@ static int choose_mode(const char *tool, const struct dax_opts *o)
 			chosen = MODE_RAW_TP;
 	}
 	if (chosen < 0 && (any || o->attach == DAX_ATTACH_FENTRY)) {
-		missing = fn_missing(&k, true);
+		missing = fn_missing(&k, true, fns);
 		if (!missing)
 			chosen = MODE_FENTRY;
 	}
 	if (chosen < 0 && (any || o->attach == DAX_ATTACH_KPROBE)) {
-		missing = fn_missing(&k, false);
+		missing = fn_missing(&k, false, fns);
 		if (!missing)
 			chosen = MODE_KPROBE;
 	}
 	if (chosen >= 0) {
+		own_probes = t->functions != NULL;
 		mode = &modes[chosen];
 		blind = mode->blind;
 		/* counted by the reclaim policy patch only (dmap_uses()) */
@@ -247,7 +262,7 @@ static int choose_mode(const char *tool, const struct dax_opts *o)
 	kernel_btf_free(&k);
 	if (chosen >= 0)
 		return 0;
-	say_why_not(tool, o->attach, missing);
+	say_why_not(tool, o->attach, missing, !t->functions);
 	return -1;
 }
 
@@ -258,12 +273,11 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-int dax_choose_programs(const char *tool, struct bpf_object *obj,
-			const struct dax_opts *o)
+int dax_choose_programs(const struct dax_tool *t, struct bpf_object *obj)
 {
 	struct bpf_program *prog;
 
-	if (choose_mode(tool, o))
+	if (choose_mode(t))
 		return -1;
 	bpf_object__for_each_program(prog, obj)
 		if (!ends_with(bpf_program__name(prog), mode->suffix))
@@ -333,6 +347,8 @@ static void report_blind(const char *tool)
 	};
 	const char *sep = "";
 
+	if (own_probes)
+		return;
 	if (blind & ~mode->blind & DAX_BLIND_RANGE_USES)
 		fprintf(stderr, "%s: this kernel keeps no uses or age of a range (kernel/patches, \"fuse: dax: give a range found in use a second chance before reclaim\"): shown as -\n",
 			tool);
@@ -397,7 +413,7 @@ int dax_setup(const struct dax_tool *t)
 			strerror(errno));
 		return -1;
 	}
-	if (dax_choose_programs(t->name, *bpf.skeleton->obj, t->opts) ||
+	if (dax_choose_programs(t, *bpf.skeleton->obj) ||
 	    (t->filter && dax_filter_open_cgroup(t->name, t->filter)) ||
 	    (bpf.table && dax_size_table(t->name, bpf.table, t->opts->max_entries)) ||
 	    dax_load_attach(t->name, bpf.skeleton, t->filter, bpf.cgroup_map) ||

@@ -27,6 +27,13 @@ struct dax_tool {
 	int (*open)(struct dax_bpf *bpf);
 	/* NULL, or what runs once attached, before privileges go */
 	int (*attached)(void);
+	/*
+	 * NULL for a tool of the fuse_dax events (and DAX_FN_PROGRAMS on
+	 * kernels without them); for a tool of function probes only, the
+	 * functions it needs, NULL-terminated: auto starts at fentry, and
+	 * --attach=tracepoint is refused.
+	 */
+	const char *const *functions;
 };
 
 /*
@@ -53,8 +60,7 @@ int dax_preflight(const char *tool);
  * every function the function probes need, kprobe when kallsyms does.
  * Fails with a message naming what is missing and the fix.
  */
-int dax_choose_programs(const char *tool, struct bpf_object *obj,
-			const struct dax_opts *o);
+int dax_choose_programs(const struct dax_tool *t, struct bpf_object *obj);
 
 /* --max-entries: resize map before load; 0 keeps the size it has. */
 int dax_size_table(const char *tool, struct bpf_map *map, unsigned int n);

@@ -45,6 +45,7 @@ void dax_drops_report(const char *tool, struct dax_drops *d,
 	static const char *const what[DAX_NR_DROPS] = {
 		[DAX_DROP_TABLE_FULL] = "a table is full",
 		[DAX_DROP_INFLIGHT_FULL] = "too many operations in flight to time",
+		[DAX_DROP_EVENTS_FULL] = "the ring buffer was full",
 	};
 
 	for (int i = 0; i < DAX_NR_DROPS; i++) {

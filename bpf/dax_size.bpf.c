@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dax-size: the sequence of range lookups of each DAX mount, for the
+ * pool model in user space, and what the kernel did meanwhile.
+ *
+ * The lookup is fuse_iomap_begin(), through which every DAX read, write
+ * and page fault finds or sets up its range (fs/fuse/dax.c): at its
+ * return, so that a fault sent to wait for a free range (-EAGAIN) and
+ * retried counts once, and a read past the end of the file (a hole, no
+ * range) not at all.  It is called through iomap_ops, so it is out of
+ * line in every build: fexit where the kernel's BTF has it, else kprobe
+ * and kretprobe.
+ */
+#include "daxmon.bpf.h"
+#include "dax_size.h"
+
+/* The event handlers daxmon.bpf.h's function probes call: none here */
+DAX_NO_EVENT(fuse_dax_setup_begin, SETUP)
+DAX_NO_EVENT(fuse_dax_remove_begin, REMOVE)
+DAX_NO_EVENT(fuse_dax_remove_end, REMOVE)
+DAX_NO_EVENT(fuse_dax_reclaim_begin, RECLAIM)
+DAX_NO_EVENT(fuse_dax_reclaim_end, RECLAIM)
+
+#define FUSE_DAX_SHIFT	21
+#define IOMAP_WRITE	(1 << 0)
+#define IOMAP_FAULT	(1 << 3)
+
+/* Ranges kept: a hash of (inode, range) below this, of 2^24 */
+const volatile __u32 targ_sample = DAX_SIZE_SAMPLE_ONE;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);	/* the tool sizes it (--buffer) */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);			/* dev */
+	__type(value, struct dax_size_mount);
+} mounts SEC(".maps");
+
+/* kprobe: fuse_iomap_begin()'s arguments, for its kretprobe */
+struct lookup {
+	const struct inode *inode;
+	__s64 pos;
+	__u32 flags;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_INFLIGHT);
+	__type(key, __u64);			/* thread id */
+	__type(value, struct lookup);
+} lookups SEC(".maps");
+
+static const struct dax_size_mount mount_zero;
+
+static __always_inline struct dax_size_mount *mount_of(const struct inode *inode)
+{
+	__u32 dev = inode_dev(inode);
+	struct dax_size_mount *m = map_get(&mounts, &dev, &mount_zero);
+
+	if (m && !m->nr_ranges)
+		m->nr_ranges = pool_ranges(inode_fcd(inode));
+	return m;
+}
+
+/* SHARDS: the same ranges are kept or left out all along */
+static __always_inline bool sampled_out(__u64 ino, __u64 idx)
+{
+	__u64 h = ino * 0x9e3779b97f4a7c15ULL ^ idx * 0xc2b2ae3d27d4eb4fULL;
+
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
+	return (h & (DAX_SIZE_SAMPLE_ONE - 1)) >= targ_sample;
+}
+
+static __always_inline int record(__u32 dev, __u64 ino, __u64 idx,
+				  __u16 flags, __u8 kind)
+{
+	struct dax_size_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count_drop(DAX_DROP_EVENTS_FULL);
+		return 0;
+	}
+	e->dev = dev;
+	e->ino = ino;
+	e->idx = idx;
+	e->flags = flags;
+	e->kind = kind;
+	e->pad = 0;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int lookup_done(const struct inode *inode, __s64 pos,
+				       __u32 flags, int ret)
+{
+	struct dax_size_mount *m;
+	__u64 ino, idx;
+
+	/* an error, or a fault sent to wait: it comes back when retried */
+	if (ret || pos < 0 || pos >= BPF_CORE_READ(inode, i_size))
+		return 0;
+	m = mount_of(inode);
+	if (!m)
+		return 0;
+	__sync_fetch_and_add(&m->c[DAX_SIZE_ACCESSES], 1);
+	ino = inode_ino(inode);
+	idx = (__u64)pos >> FUSE_DAX_SHIFT;
+	if (sampled_out(ino, idx))
+		return 0;
+	__sync_fetch_and_add(&m->c[DAX_SIZE_SAMPLED], 1);
+	return record(inode_dev(inode), ino, idx,
+		      (flags & IOMAP_WRITE ? DAX_SIZE_WRITE : 0) |
+		      (flags & IOMAP_FAULT ? DAX_SIZE_FAULT : 0),
+		      DAX_SIZE_ACCESS);
+}
+
+static __always_inline int setup_done(const struct inode *inode, bool upgrade,
+				      int ret)
+{
+	struct dax_size_mount *m;
+
+	if (ret)
+		return 0;
+	m = mount_of(inode);
+	if (!m)
+		return 0;
+	__sync_fetch_and_add(&m->c[DAX_SIZE_SETUPS], 1);
+	if (upgrade)
+		__sync_fetch_and_add(&m->c[DAX_SIZE_UPGRADES], 1);
+	return 0;
+}
+
+static __always_inline int evict(const struct inode *inode)
+{
+	return record(inode_dev(inode), inode_ino(inode), 0, 0, DAX_SIZE_EVICT);
+}
+
+#define LOOKUP_PROTO							\
+	struct inode *inode, loff_t pos, loff_t length, unsigned int flags, \
+	struct iomap *iomap, struct iomap *srcmap
+
+SEC("fexit/fuse_iomap_begin")
+int BPF_PROG(lookup_exit_fn, LOOKUP_PROTO, int ret)
+{
+	return lookup_done(inode, pos, flags, ret);
+}
+
+/* BPF_KPROBE takes five arguments at most: the first four are enough */
+SEC("kprobe/fuse_iomap_begin")
+int BPF_KPROBE(lookup_entry_kp, struct inode *inode, loff_t pos, loff_t length,
+	       unsigned int flags)
+{
+	struct lookup l = { .inode = inode, .pos = pos, .flags = flags };
+	__u64 tid = current_tid();
+
+	if (bpf_map_update_elem(&lookups, &tid, &l, BPF_ANY))
+		count_drop(DAX_DROP_INFLIGHT_FULL);
+	return 0;
+}
+
+SEC("kretprobe/fuse_iomap_begin")
+int BPF_KRETPROBE(lookup_exit_kp, int ret)
+{
+	__u64 tid = current_tid();
+	struct lookup *p = bpf_map_lookup_elem(&lookups, &tid);
+	struct lookup l;
+
+	if (!p)
+		return 0;
+	l = *p;
+	bpf_map_delete_elem(&lookups, &tid);
+	return lookup_done(l.inode, l.pos, l.flags, ret);
+}
+
+SEC("fexit/fuse_setup_one_mapping")
+int BPF_PROG(setup_exit_fn, FN_SETUP_PROTO, int ret)
+{
+	return setup_done(inode, upgrade, ret);
+}
+
+/* kprobe: inside fuse_iomap_begin(), so in a map of its own */
+SEC("kprobe/fuse_setup_one_mapping")
+int BPF_KPROBE(setup_entry_kp, FN_SETUP_PROTO)
+{
+	struct fn_setup s = { .inode = inode, .upgrade = upgrade };
+	__u64 tid = current_tid();
+
+	if (bpf_map_update_elem(&fn_setups, &tid, &s, BPF_ANY))
+		count_drop(DAX_DROP_INFLIGHT_FULL);
+	return 0;
+}
+
+SEC("kretprobe/fuse_setup_one_mapping")
+int BPF_KRETPROBE(setup_exit_kp, int ret)
+{
+	__u64 tid = current_tid();
+	struct fn_setup *p = bpf_map_lookup_elem(&fn_setups, &tid);
+	struct fn_setup s;
+
+	if (!p)
+		return 0;
+	s = *p;
+	bpf_map_delete_elem(&fn_setups, &tid);
+	return setup_done(s.inode, s.upgrade, ret);
+}
+
+SEC("fentry/fuse_dax_inode_cleanup")
+int BPF_PROG(evict_fn, struct inode *inode)
+{
+	return evict(inode);
+}
+
+SEC("kprobe/fuse_dax_inode_cleanup")
+int BPF_KPROBE(evict_kp, struct inode *inode)
+{
+	return evict(inode);
+}
+
+char LICENSE[] SEC("license") = "GPL";
