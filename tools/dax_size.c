@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -43,6 +44,7 @@ static struct env {
 	unsigned long long sample;		/* --sample: one range in N */
 	unsigned long long history;		/* --history */
 	unsigned long long buffer;		/* --buffer, bytes */
+	const char *plot;			/* --plot FILE */
 	bool timestamp;
 	bool json;
 } env = {
@@ -73,10 +75,11 @@ static const char doc[] =
 "    dax-size 600 1            # record 10 minutes, then predict\n"
 "    dax-size --sizes 1G,2G,4G,8G    # these window sizes\n"
 "    dax-size --sample 16      # model one range in 16 (large windows)\n"
-"    dax-size --json 60        # the prediction so far, every minute\n";
+"    dax-size --json 60        # the prediction so far, every minute\n"
+"    dax-size --plot size.png 600 1  # and draw it\n";
 
 enum { OPT_SIZES = 1000, OPT_POLICY, OPT_WITHIN, OPT_SAMPLE, OPT_HISTORY,
-       OPT_BUFFER, OPT_JSON };
+       OPT_BUFFER, OPT_JSON, OPT_PLOT };
 
 static const struct argp_option options[] = {
 	{ "sizes", OPT_SIZES, "LIST", 0, "Window sizes to model, comma-separated (512M,1G; multiples of 2M)", 0 },
@@ -87,6 +90,7 @@ static const struct argp_option options[] = {
 	{ "buffer", OPT_BUFFER, "SIZE", 0, "Ring buffer of lookups (default 8M)", 0 },
 	{ "timestamp", 'T', NULL, 0, "Print a time before each report", 0 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per report", 0 },
+	{ "plot", OPT_PLOT, "FILE", 0, "Also draw the predictions into FILE, a PNG (needs gnuplot)", 0 },
 	DAX_COMMON_OPTIONS,
 	{},
 };
@@ -161,6 +165,14 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_JSON:
 		env.json = true;
+		break;
+	case OPT_PLOT:
+		/* the name goes into gnuplot's script between quotes */
+		if (!*arg || strpbrk(arg, "\"\\\n"))
+			argp_error(state, "invalid --plot '%s': a file name without quotes, backslashes or newlines",
+				   arg);
+		else
+			env.plot = arg;
 		break;
 	default:
 		return dax_parse_common(key, arg, state, &env.o, NULL);
@@ -538,6 +550,63 @@ static void kernel_counts(__u32 dev, struct dax_size_mount *km)
 		memset(km, 0, sizeof(*km));
 }
 
+/* A mount's name as a gnuplot title: no quotes, no backslashes */
+static void plot_title(const struct mount *m, char *buf, size_t size)
+{
+	char name[256];
+
+	snprintf(buf, size, "%s (%s)", dax_mount_name(m->dev, name, sizeof(name)),
+		 dax_sim_policy_name(policy));
+	for (char *c = buf; *c; c++)
+		if (*c == '"' || *c == '\\' || *c == '\n')
+			*c = '_';
+}
+
+/* --plot: the predicted setups per window size of every mount, a PNG */
+static int plot(const struct run *r)
+{
+	FILE *gp = popen("gnuplot", "w");
+	char title[300];
+	int status;
+
+	if (!gp) {
+		fprintf(stderr, "%s: cannot run gnuplot: %s\n", tool, strerror(errno));
+		return -1;
+	}
+	fprintf(gp, "set terminal pngcairo size 900,600 font 'sans,10' noenhanced\n"
+		    "set output \"%s\"\n"
+		    "set title 'dax-size: predicted FUSE_SETUPMAPPINGs by window size'\n"
+		    "set xlabel 'window (MiB)'\nset ylabel 'FUSE_SETUPMAPPING'\n"
+		    "set logscale x 2\nset grid\nset yrange [0:*]\nset key top right\n",
+		env.plot);
+	for (int i = 0; i < r->nr_mounts; i++) {
+		struct prediction p[MAX_WINDOWS];
+
+		predict(&r->m[i], p);
+		fprintf(gp, "$m%d << EOD\n", i);
+		for (int w = 0; w < r->m[i].nr_windows; w++)
+			fprintf(gp, "%llu %llu %d\n", (p[w].ranges << RANGE_SHIFT) >> 20,
+				p[w].setups, p[w].current);
+		fprintf(gp, "EOD\n");
+	}
+	fprintf(gp, "plot ");
+	for (int i = 0; i < r->nr_mounts; i++) {
+		plot_title(&r->m[i], title, sizeof(title));
+		fprintf(gp, "%s$m%d using 1:2 with linespoints lw 2 title \"%s\", "
+			    "$m%d using 1:($3 ? $2 : 1/0) with points pt 7 ps 2 title \"current window\"",
+			i ? ", " : "", i, title, i);
+	}
+	if (!r->nr_mounts)
+		fprintf(gp, "1/0 title 'no DAX range lookups yet'");
+	fprintf(gp, "\n");
+	status = pclose(gp);
+	if (status) {
+		fprintf(stderr, "%s: gnuplot could not draw %s (status %d)\n", tool, env.plot, status);
+		return -1;
+	}
+	return 0;
+}
+
 static int report(void *ctx, bool last)
 {
 	struct run *r = ctx;
@@ -582,6 +651,8 @@ static int report(void *ctx, bool last)
 		printf("No DAX range lookups yet.\n");
 	}
 	fflush(stdout);
+	if (env.plot && plot(r))
+		return -EIO;
 	/* a lost lookup makes every prediction after it wrong: say so */
 	dax_drops_report(tool, &r->drops, NULL);
 	if (r->too_many_mounts)
@@ -632,6 +703,23 @@ static enum dax_sim_policy policy_to_model(void)
 	return p < 0 ? DAX_SIM_FIFO : p;
 }
 
+/* --plot's gnuplot, looked for before anything is loaded */
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char *copy, *save = NULL, *dir, file[4096];
+	bool found = false;
+
+	copy = strdup(path ? path : "/usr/bin:/bin");
+	for (dir = copy ? strtok_r(copy, ":", &save) : NULL; dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		snprintf(file, sizeof(file), "%s/%s", dir, prog);
+		found = !access(file, X_OK);
+	}
+	free(copy);
+	return found;
+}
+
 static const char *const functions[] = {
 	"fuse_iomap_begin", "fuse_setup_one_mapping", "fuse_dax_inode_cleanup", NULL,
 };
@@ -647,6 +735,10 @@ int main(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
+	if (env.plot && !in_path("gnuplot")) {
+		fprintf(stderr, "%s: --plot needs gnuplot (Debian: apt install gnuplot-nox)\n", tool);
+		return 1;
+	}
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		fprintf(stderr, "%s: out of memory\n", tool);

@@ -151,6 +151,7 @@ struct file {
 	uint64_t ino;
 	uint64_t hand;		/* lfu: where inline reclaim looks next */
 	uint32_t n, cap;
+	uint32_t nr_history;	/* its entries in the model's history */
 	uint64_t *idx;		/* sorted */
 	uint32_t *rid;
 };
@@ -399,17 +400,22 @@ static void file_del(struct file *f, uint64_t idx)
 }
 
 /* dmap_remember_uses(): the file keeps the uses of a reclaimed range */
-static void remember_uses(struct dax_sim *s, const struct range *r)
+static void remember_uses(struct dax_sim *s, struct file *f, const struct range *r)
 {
+	struct kv *e = table_find(&s->history, r->ino, r->idx);
 	uint8_t uses = range_uses(s, r);
+	uint32_t val = uses | (uint32_t)s->epoch << 8;
 
-	if (!uses) {
-		table_del(&s->history, r->ino, r->idx);
-		return;
+	if (e && uses) {
+		e->val = val;
+	} else if (e) {
+		table_del_slot(&s->history, e - s->history.e);
+		f->nr_history--;
+	} else if (uses && s->history.n < s->max_history &&
+		   !table_put(&s->history, r->ino, r->idx, val)) {
+		/* without room the range comes back as new, as without memory */
+		f->nr_history++;
 	}
-	/* without room the range comes back as new, as without memory */
-	if (s->history.n < s->max_history || table_find(&s->history, r->ino, r->idx))
-		table_put(&s->history, r->ino, r->idx, uses | (uint32_t)s->epoch << 8);
 }
 
 /* The range leaves the window: reclaim_one_dmap_locked() */
@@ -418,10 +424,10 @@ static void unmap(struct dax_sim *s, uint32_t id)
 	struct range *r = &s->r[id];
 	struct file *f = file_get(s, r->ino, false);
 
-	remember_uses(s, r);
+	/* a mapped range's file is known */
+	remember_uses(s, f, r);
 	table_del(&s->mapped, r->ino, r->idx);
-	if (f)
-		file_del(f, r->idx);
+	file_del(f, r->idx);
 	busy_del(s, id);
 	if (s->last_setup == id)
 		s->last_setup = NONE;
@@ -651,20 +657,38 @@ static void drop_history(struct dax_sim *s, uint64_t ino)
 	s->history = kept;
 }
 
+/* The file leaves the model: the last one takes its slot */
+static void file_forget(struct dax_sim *s, struct file *f)
+{
+	struct file *last = &s->files[s->nr_files - 1];
+
+	free(f->idx);
+	free(f->rid);
+	table_del(&s->file_of, f->ino, 0);
+	if (f != last) {
+		*f = *last;
+		table_put(&s->file_of, f->ino, 0, f - s->files);
+	}
+	s->nr_files--;
+}
+
 void dax_sim_evict(struct dax_sim *s, uint64_t ino)
 {
 	struct file *f = file_get(s, ino, false);
 
-	while (f && f->n) {
+	if (!f)
+		return;
+	/* room made without reclaim: inode_reclaim_dmap_range() */
+	if (f->n)
+		s->stream_full = false;
+	while (f->n) {
 		uint32_t id = f->rid[f->n - 1];
 
 		unmap(s, id);
 		s->free[s->nr_free++] = id;
 	}
 	/* the file's history goes with the inode */
-	drop_history(s, ino);
-	if (f)
-		f->hand = 0;
-	/* room made without reclaim: fuse_dax_inode_cleanup() */
-	s->stream_full = false;
+	if (f->nr_history)
+		drop_history(s, ino);
+	file_forget(s, f);
 }
