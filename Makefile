@@ -15,18 +15,24 @@ KERNEL		:= $(BUILD)/bzImage
 all: kernel tools man
 
 # Installs what is missing from $(PACKAGES); as non-root, says what to run.
+# A line "PACKAGE SUITE" takes PACKAGE from Debian's SUITE, and nothing
+# else from it (kernel/apt-suite.sh adds the suite and pins it).
+APT_SUITE	:= $(abspath kernel/apt-suite.sh)
 deps:
-	@missing=$$(grep -v -e '^#' -e '^$$' $(PACKAGES) | while read -r p; do \
+	@missing=$$(grep -v -e '^#' -e '^$$' $(PACKAGES) | while read -r p suite; do \
 		dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | \
-			grep -q '^install ok installed$$' || echo "$$p"; done); \
+			grep -q '^install ok installed$$' || echo "$$p$${suite:+/$$suite}"; done); \
 	if [ -z "$$missing" ]; then echo "deps: all packages installed"; exit 0; fi; \
-	line="apt-get install -y --no-install-recommends $$(echo $$missing)"; \
+	suites=$$(for m in $$missing; do case $$m in */*) \
+		echo "$(APT_SUITE) $${m#*/} $${m%%/*} && ";; esac; done); \
+	line="apt-get install -y --no-install-recommends $$(for m in $$missing; do echo "$${m%%/*}"; done)"; \
+	line=$$(echo $$line); \
 	if [ "$$(id -u)" != 0 ]; then \
 		echo "deps: missing packages; as root, run:" >&2; \
-		echo "  apt-get update && $$line" >&2; exit 1; \
+		msg="$$suites apt-get update && $$line"; echo "  $$(echo $$msg)" >&2; exit 1; \
 	fi; \
 	echo "deps: installing $$(echo $$missing)"; \
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$line -qq
+	eval "$$suites true" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$line -qq
 
 # Both variants patch one source tree in $(BUILD): one build at a time
 # (a second make waits for the first).
@@ -112,7 +118,7 @@ inst_lib	= $(DESTDIR)$(PREFIX)/lib/daxmon
 inst_man	= $(DESTDIR)$(PREFIX)/share/man/man8
 inst_share	= $(DESTDIR)$(PREFIX)/share/daxmon
 # the tools: tools/Makefile names them
-INST_TOOLS	:= $(shell sed -n 's/^TOOLS[[:space:]]*:= //p' tools/Makefile)
+INST_TOOLS	:= $(shell sed -n 's/^TOOLS[[:space:]]*:= //p' tools/Makefile 2>/dev/null)
 INST_MAN	:= $(notdir $(wildcard docs/man/*.8))
 INST_RULES	:= daxmon.rules.yml daxmon.rules.test.yml
 INST_DASH	:= daxmon.json
