@@ -593,7 +593,7 @@ static int plot(const struct run *r)
 	for (int i = 0; i < r->nr_mounts; i++) {
 		plot_title(&r->m[i], title, sizeof(title));
 		fprintf(gp, "%s$m%d using 1:2 with linespoints lw 2 title \"%s\", "
-			    "$m%d using 1:($3 ? $2 : 1/0) with points pt 7 ps 2 title \"current window\"",
+			    "$m%d using 1:($3 > 0 ? $2 : 1/0) with points pt 7 ps 2 title \"current window\"",
 			i ? ", " : "", i, title, i);
 	}
 	if (!r->nr_mounts)
