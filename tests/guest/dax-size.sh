@@ -1,0 +1,95 @@
+# dax-size against the kernel it models: recording a workload at the
+# window this boot has, its count of the kernel's FUSE_SETUPMAPPINGs must
+# be the server's, and the model's prediction for that same window within
+# 15% of it under lfu, the default (the tool's goal at every size; make
+# bench holds the other sizes to runs at those sizes; fifo's error is
+# printed, not held: the model runs its worker at once).  Under both
+# reclaim policies, on Zipf
+# page faults over a file 4x the window, a sequential scan, and two
+# processes reading two files with read() (inline reclaim).  Under lfu,
+# the model's largest window (4x) sets up no range twice that it could
+# keep: no more setups than the ranges the workload reads.
+. "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/daxfs.sh"
+param=/sys/module/fuse/parameters/dax_reclaim
+src=$(mktemp -d /tmp/src.XXXXXX)
+trap 'rm -rf "$src"' EXIT
+
+[ -e "$param" ] || fail "no $param: this kernel has no choice of reclaim policy"
+ranges=$(( $(cat /sys/block/pmem0/size) * 512 >> 21 ))
+make_file "$src/big" $(( ranges * 8 ))		# 4x the window
+make_file "$src/a" $(( ranges * 3 ))
+make_file "$src/b" $(( ranges * 3 ))
+start_daxfsd "$src" /tmp/mnt --dax-dev /dev/pmem0 || fail "mount: $(cat "$daxfs_err")"
+
+# record POLICY NAME COMMAND...: COMMAND's lookups under POLICY, from an
+# empty window (dropping the caches evicts the files' inodes, which gives
+# their ranges back), in $work/NAME.json; the server's setups in $n.
+record() {
+	local policy=$1 name=$2 before pid
+	shift 2
+	echo "$policy" > "$param" || fail "cannot select policy $policy"
+	echo 2 > /proc/sys/vm/drop_caches
+	refresh_stats
+	before=$(stat_of SETUPMAPPING)
+	start_tool "$work/$name.json" "$work/$name.err" "$build/tools/dax-size" --json \
+		--plot "$work/$name.png" ||
+		fail "dax-size: $tool_line"
+	pid=$tool_pid
+	"$@" > "$work/$name.out" 2>&1 || fail "$name: $* failed: $(cat "$work/$name.out")"
+	stop_tool "$pid" || fail "dax-size exited $? (see $work/$name.err)"
+	refresh_stats
+	n=$(( $(stat_of SETUPMAPPING) - before ))
+}
+
+# jq over the mount's entry of the one report
+field() { jq -r --arg m /tmp/mnt ".mounts[] | select(.mount == \$m) | $2" "$work/$1.json"; }
+
+two_readers() {
+	dd if=/tmp/mnt/a of=/dev/null bs=64k 2> /dev/null &
+	dd if=/tmp/mnt/b of=/dev/null bs=64k 2> /dev/null || return 1
+	wait $!
+}
+
+worst=0
+for policy in lfu fifo; do
+	for load in zipf seq mixed; do
+		name=$policy-$load
+		# distinct: the ranges the workload reads, at most
+		case $load in
+		zipf) distinct=$(( ranges * 4 ))
+		      record $policy $name "$build/tools/daxpages" /tmp/mnt/big 3000 zipf:1.1 ;;
+		seq) distinct=$(( ranges * 5 / 2 ))
+		     record $policy $name "$build/tools/daxpages" /tmp/mnt/big $(( ranges * 512 * 5 / 2 )) seq ;;
+		mixed) distinct=$(( ranges * 6 ))
+		       record $policy $name two_readers ;;
+		esac
+		[ "$(jq -s length "$work/$name.json")" = 1 ] ||
+			fail "$name: dax-size should report once, at ^C: $(cat "$work/$name.json")"
+		expect_eq "$name: the policy modelled" $policy "$(field $name .policy)"
+		head -c 8 "$work/$name.png" | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' ||
+			fail "$name: --plot drew no PNG"
+		expect_eq "$name: lookups lost" 0 "$(jq -r .dropped "$work/$name.json")"
+		expect_eq "$name: dax-size's count of the kernel's setups = the server's" \
+			"$n" "$(field $name .kernel_setups)"
+		predicted=$(field $name '.windows[] | select(.current) | .setups')
+		err=$(( (predicted - n) * 1000 / n ))
+		echo "$name: $n setups, the model $predicted ($(( err / 10 )).$(( ${err#-} % 10 ))%)"
+		# fifo's worker frees ten ranges one round trip at a time while
+		# the reads go on; the model frees them at once and sets up
+		# about 25% more (docs/dax-size.md): shown, not held, for now
+		[ $policy = fifo ] && continue
+		[ ${err#-} -le 150 ] ||
+			fail "$name: the model predicts $predicted setups at the current window, the kernel made $n: more than 15% off"
+		[ ${err#-} -le "$worst" ] || worst=${err#-}
+		# lfu's worker frees nothing nobody needs: in the largest window
+		# modelled (4x: the whole 4x file) each range is set up once
+		if [ $policy = lfu ]; then
+			most=$(field $name '.windows[-1].setups')
+			[ "$most" -le $distinct ] ||
+				fail "$name: the model sets up $most ranges at 4x the window, for $distinct the workload reads"
+		fi
+	done
+done
+stop_daxfsd /tmp/mnt
+echo "ok: dax-size counts the kernel's setups and, under lfu, predicts them within $(( worst / 10 )).$(( worst % 10 ))% at the window it runs on"
