@@ -24,6 +24,8 @@ if [ "$mode" = quick ]; then
 	reclaim_reps=1 reclaim_reads=2000
 	reclaim_cases="zipf:1.1 seq"
 	reclaim_fractions="1"
+	size_reps=1 size_cases="zipf:1.1 rand-read" size_policies=lfu
+	size_windows="16 64" size_reads=2000 size_loops=1
 else
 	reps=5 runtime=2
 	cost_workloads="randread randwrite mmap-randread seqread"
@@ -33,7 +35,11 @@ else
 	reclaim_reps=3 reclaim_reads=20000
 	reclaim_cases="zipf:0.8 zipf:1.1 uniform seq large:zipf:1.1"
 	reclaim_fractions="0.5 1 2"
+	size_reps=2 size_cases="seq-read seq-write rand-read rand-write zipf:0.8 zipf:1.1 mixed"
+	size_policies="lfu fifo" size_windows="16 64 128" size_reads=10000 size_loops=2
 fi
+# BENCH_PARTS (tests/bench/run --parts): the parts to run, all by default
+parts=${BENCH_PARTS:-cost per_event startup cliff reclaim size}
 tracers="none tracefs dax-lat dax-top dax-stat bpftrace perf trace-cmd"
 window_mib=32		# /dev/pmem0: the window of the cost runs
 working_set_mib=32	# the cliff's file; its windows are other pmem regions
@@ -158,6 +164,8 @@ tracer_start() {
 			--rate 1/s "http://127.0.0.1:9465/metrics?[1-100000]" &&
 		scraper=$tool_pid &&
 		tool_pid=$stat_pid ;;
+	dax-size)
+		start_ready ': attached \(' "$log" "$tools/dax-size" --json ;;
 	dax-stat-fentry|dax-stat-kprobe)
 		# the function probes of kernels without the events, on this
 		# one: what they cost next to the tracepoints (part 2 only)
@@ -243,13 +251,13 @@ bench_cost() {
 
 # Part 2: what each BPF program costs per run (kernel.bpf_stats_enabled),
 # for our tools, dax-stat's fentry and kprobe modes and the bpftrace
-# script, under the same workload.
+# script, under the same workload; dax-size's recording against dax-lat.
 bench_per_event() {
 	local rep t rw engine bs
 	sysctl -qw kernel.bpf_stats_enabled=1
 	read -r rw engine bs <<<"$(workload_args mmap-randread)"
 	for rep in $(seq 1 $reps); do
-		for t in dax-lat dax-stat dax-top dax-stat-fentry dax-stat-kprobe bpftrace; do
+		for t in dax-lat dax-stat dax-top dax-stat-fentry dax-stat-kprobe bpftrace dax-size; do
 			log "per-event round $rep: $t"
 			tracer_start "$t"
 			fio_kib_s "/tmp/mnt/cost.${cost_sizes##* }" "$rw" "$engine" "$bs" > /dev/null
@@ -406,6 +414,100 @@ bench_reclaim() {
 	rm -f /tmp/src/pages /tmp/src/pages-large
 }
 
+# fio_count_jobs POSTRUN LOOPS JOB...: fio_jobs, but each job a fixed
+# amount of I/O (LOOPS passes over its file) instead of a time, so that
+# it makes the same accesses at every window size; the random patterns'
+# offsets repeat (randrepeat).
+fio_count_jobs() {
+	local post=$1 loops=$2 spec name file rw engine bs
+	shift 2
+	{
+		printf '[global]\nloops=%s\nnorandommap\nrandrepeat=1\n' "$loops"
+		printf 'invalidate=0\nstonewall\n'
+		for spec in "$@"; do
+			IFS=: read -r name file rw engine bs <<<"$spec"
+			printf '[%s]\nfilename=%s\nrw=%s\nioengine=%s\nbs=%s\n' \
+				"$name" "$file" "$rw" "$engine" "$bs"
+			[ -z "$post" ] || printf 'exec_postrun=%s %s\n' "$post" "$name"
+		done
+	} > "$tmp/jobs.fio"
+	echo 2 > /proc/sys/vm/drop_caches
+	(cd "$tmp" && fio --output-format=json --output=fio.json --eta=never jobs.fio) ||
+		fail "fio failed: $(tail -3 "$tmp/fio.json")"
+}
+
+# size_case CASE: one run of CASE on /tmp/mnt from an empty window
+size_case() {
+	local rw engine bs
+	echo 2 > /proc/sys/vm/drop_caches
+	case $1 in
+	zipf:*)
+		"$tools/daxpages" /tmp/mnt/pages "$size_reads" "$1" > "$tmp/pages.out" ||
+			fail "daxpages $1: $(cat "$tmp/pages.out")" ;;
+	mixed)	# two processes, two files, two sequences
+		"$tools/daxpages" /tmp/mnt/pages "$size_reads" zipf:1.1 1 > "$tmp/pages.out" &
+		"$tools/daxpages" /tmp/mnt/pages-b "$size_reads" zipf:0.8 2 > "$tmp/pages-b.out" ||
+			fail "daxpages (mixed): $(cat "$tmp/pages-b.out")"
+		wait $! || fail "daxpages (mixed): $(cat "$tmp/pages.out")" ;;
+	*)
+		read -r rw engine bs <<<"$(pattern_args "$1")"
+		fio_count_jobs "" "$size_loops" "$1:/tmp/mnt/ws:$rw:$engine:$bs" ;;
+	esac
+}
+
+# Part 6: dax-size's predictions against runs at the sizes it predicts.
+# Each case is recorded by dax-size at the cost runs' window (32 MiB) and
+# predicted for the other windows ($size_windows, 0.5x to 4x of it), then
+# run at each of them; per run the SETUPMAPPINGs from the trace instance,
+# as in the cliff.  The same accesses at every size: fio does a fixed
+# amount of I/O, daxpages a fixed sequence; only "mixed" (two processes)
+# interleaves as the scheduler lets it.
+bench_size() {
+	local rep c p win sizes="" w boot pid
+	local param=/sys/module/fuse/parameters/dax_reclaim
+	[ -e "$param" ] || fail "no $param: this kernel has no choice of reclaim policy"
+	boot=$(cat "$param")
+	echo "rep,case,policy,window_mib,recorded_mib,predicted,measured" > "$res/size.csv"
+	for w in $size_windows; do sizes+=${sizes:+,}${w}M; done
+	truncate -s $(( 4 * window_mib ))M /tmp/src/pages
+	truncate -s $(( 2 * window_mib ))M /tmp/src/pages-b
+	count_events bench-size
+	for rep in $(seq 1 $size_reps); do
+		for p in $size_policies; do
+			echo "$p" > "$param"
+			for c in $size_cases; do
+				log "size round $rep: $c, $p, recorded at $window_mib MiB"
+				mount_window $window_mib
+				echo > "$inst/trace"
+				start_ready ': attached \(' "$tmp/size.log" "$tools/dax-size" --json \
+					--sizes "$sizes" || fail "dax-size did not attach: $(tail -3 "$tmp/size.log")"
+				pid=$tool_pid
+				size_case "$c"
+				stop_ready "$pid" dax-size
+				grep '^{' "$tmp/dax-size.log" > "$tmp/size.json" ||
+					fail "dax-size reported nothing: $(tail -3 "$tmp/dax-size.log")"
+				[ "$(jq -r .dropped "$tmp/size.json")" = 0 ] || fail "dax-size lost lookups"
+				echo "$rep,$c,$p,$window_mib,$window_mib,$(jq -r '.mounts[] | select(.mount == "/tmp/mnt") |
+					.windows[] | select(.current) | .setups' "$tmp/size.json"),$(cliff_events < "$inst/trace" | cut -d, -f1)" >> "$res/size.csv"
+				stop_daxfsd /tmp/mnt
+				for w in $size_windows; do
+					log "size round $rep: $c, $p, at $w MiB"
+					mount_window "$w"
+					echo > "$inst/trace"
+					size_case "$c"
+					echo "$rep,$c,$p,$w,$window_mib,$(jq -r --argjson b $((w << 20)) '.mounts[] |
+						select(.mount == "/tmp/mnt") | .windows[] | select(.bytes == $b) | .setups' \
+						"$tmp/size.json"),$(cliff_events < "$inst/trace" | cut -d, -f1)" >> "$res/size.csv"
+					stop_daxfsd /tmp/mnt
+				done
+			done
+		done
+	done
+	echo "$boot" > "$param"
+	rmdir "$inst"
+	rm -f /tmp/src/pages /tmp/src/pages-b
+}
+
 # cliff_events < TRACE: "setups,fault waits,fault-wait p99 in us".
 # Waits pair begin and end by task; durations sorted, p99 by rank.
 cliff_events() {
@@ -440,13 +542,20 @@ make_file /tmp/src/ws $working_set_mib
 		"$("$perf" --version | cut -d' ' -f3)" "$(trace-cmd --version 2>&1 | awk '/version/ {print $3; exit}')"
 } > "$res/guest.json"
 
-mount_window $window_mib
-phase() { local s=$(now_ns); "$1"; echo "$1,$(( ($(now_ns) - s) / 1000000 ))" >> "$res/phases.csv"; }
+# phase NAME: part NAME if BENCH_PARTS has it, its time in phases.csv
+phase() {
+	local s=$(now_ns)
+	[[ " $parts " == *" $1 "* ]] || return 0
+	"bench_$1"
+	echo "bench_$1,$(( ($(now_ns) - s) / 1000000 ))" >> "$res/phases.csv"
+}
 echo "phase,ms" > "$res/phases.csv"
-phase bench_cost
-phase bench_per_event
-phase bench_startup
+mount_window $window_mib
+phase cost
+phase per_event
+phase startup
 stop_daxfsd /tmp/mnt
-phase bench_cliff
-phase bench_reclaim
+phase cliff
+phase reclaim
+phase size
 log done

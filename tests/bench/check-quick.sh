@@ -22,7 +22,7 @@ for t in none tracefs dax-lat dax-top dax-stat bpftrace perf trace-cmd; do
 		[ "$n" = 1 ] && ok "cost: $t $w measured" || fail_later "cost: $t $w: $n rows with throughput > 0"
 	done
 done
-for t in dax-lat dax-stat dax-top dax-stat-fentry dax-stat-kprobe bpftrace; do
+for t in dax-lat dax-stat dax-top dax-stat-fentry dax-stat-kprobe bpftrace dax-size; do
 	f=$res/progs.$t.1.json
 	n=$(jq '[.[] | select(.run_cnt > 0 and .run_time_ns > 0)] | length' "$f" 2>/dev/null || echo 0)
 	[ "$n" -gt 0 ] && ok "per-event: $t, $n programs ran" || fail_later "per-event: no program of $t ran ($f)"
@@ -57,6 +57,14 @@ done
 [ "$fifo" -gt "$ranges" ] && ok "reclaim: fifo set up $fifo for the cliff's $ranges ranges" ||
 	fail_later "reclaim: fifo set up $fifo ranges for the cliff's $ranges: no reclaim to compare"
 
+# dax-size: each case recorded at 32 MiB and run at 32, 16 and 64 MiB;
+# at the recording's own window the model follows the kernel closely
+for c in zipf:1.1 rand-read; do
+	n=$(rows size.csv "\$2 == \"$c\" && \$6 != \"\" && \$7 > 0")
+	[ "$n" = 3 ] && ok "size: $c predicted and measured at 3 windows" ||
+		fail_later "size: $c: $n of 3 windows with a prediction and a count"
+done
+
 for png in cost cliff reclaim; do
 	head -c 8 "$out/$png.png" 2>/dev/null | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' &&
 		ok "$png.png is a PNG" || fail_later "$png.png missing or not a PNG"
@@ -64,7 +72,7 @@ done
 md=$out/benchmarks.md
 for h in "What watching the pool costs" "What each event costs the kernel" \
 	 "Start-up and memory" "The window-size cliff" "Reclaim policies: lfu against fifo" \
-	 "What this does not show"; do
+	 "dax-size: predicted against measured" "What this does not show"; do
 	grep -q "^## $h" "$md" && ok "report: $h" || fail_later "report has no section '$h'"
 done
 # the report's first cell for dax-lat (mmap-randread) is dax-lat's throughput over
