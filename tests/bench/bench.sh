@@ -76,7 +76,9 @@ fio_jobs() {
 	local post=$1 spec name file rw engine bs json
 	shift
 	{
-		printf '[global]\ntime_based\nruntime=%s\nnorandommap\nrandrepeat=1\n' "$runtime"
+		# fio_length: how long each job runs (fio_count_jobs), else a time
+		printf '[global]\n%b\nnorandommap\nrandrepeat=1\n' \
+			"${fio_length:-time_based\nruntime=$runtime}"
 		printf 'invalidate=0\nstonewall\n'
 		for spec in "$@"; do
 			IFS=: read -r name file rw engine bs <<<"$spec"
@@ -419,21 +421,8 @@ bench_reclaim() {
 # it makes the same accesses at every window size; the random patterns'
 # offsets repeat (randrepeat).
 fio_count_jobs() {
-	local post=$1 loops=$2 spec name file rw engine bs
-	shift 2
-	{
-		printf '[global]\nloops=%s\nnorandommap\nrandrepeat=1\n' "$loops"
-		printf 'invalidate=0\nstonewall\n'
-		for spec in "$@"; do
-			IFS=: read -r name file rw engine bs <<<"$spec"
-			printf '[%s]\nfilename=%s\nrw=%s\nioengine=%s\nbs=%s\n' \
-				"$name" "$file" "$rw" "$engine" "$bs"
-			[ -z "$post" ] || printf 'exec_postrun=%s %s\n' "$post" "$name"
-		done
-	} > "$tmp/jobs.fio"
-	echo 2 > /proc/sys/vm/drop_caches
-	(cd "$tmp" && fio --output-format=json --output=fio.json --eta=never jobs.fio) ||
-		fail "fio failed: $(tail -3 "$tmp/fio.json")"
+	local post=$1
+	fio_length="loops=$2" fio_jobs "$post" "${@:3}" > /dev/null
 }
 
 # size_case CASE: one run of CASE on /tmp/mnt from an empty window
