@@ -113,7 +113,6 @@ static __always_inline int lookup_done(const struct inode *inode, __s64 pos,
 	idx = (__u64)pos >> FUSE_DAX_SHIFT;
 	if (sampled_out(ino, idx))
 		return 0;
-	__sync_fetch_and_add(&m->c[DAX_SIZE_SAMPLED], 1);
 	return record(inode_dev(inode), ino, idx,
 		      (flags & IOMAP_WRITE ? DAX_SIZE_WRITE : 0) |
 		      (flags & IOMAP_FAULT ? DAX_SIZE_FAULT : 0),

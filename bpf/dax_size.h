@@ -27,7 +27,6 @@ struct dax_size_event {
 enum dax_size_count {
 	DAX_SIZE_SETUPS,	/* FUSE_SETUPMAPPING requests that succeeded */
 	DAX_SIZE_UPGRADES,	/* of them, read-only ranges made writable */
-	DAX_SIZE_SAMPLED,	/* accesses recorded (sampled in) */
 	DAX_SIZE_ACCESSES,	/* accesses seen */
 	DAX_SIZE_NR_COUNTS,
 };
