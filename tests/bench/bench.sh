@@ -473,8 +473,8 @@ bench_size() {
 				pid=$tool_pid
 				size_case "$c"
 				stop_ready "$pid" dax-size
-				grep '^{' "$tmp/dax-size.log" > "$tmp/size.json" ||
-					fail "dax-size reported nothing: $(tail -3 "$tmp/dax-size.log")"
+				grep '^{' "$tmp/size.log" > "$tmp/size.json" ||
+					fail "dax-size reported nothing: $(tail -3 "$tmp/size.log")"
 				[ "$(jq -r .dropped "$tmp/size.json")" = 0 ] || fail "dax-size lost lookups"
 				echo "$rep,$c,$p,$window_mib,$window_mib,$(jq -r '.mounts[] | select(.mount == "/tmp/mnt") |
 					.windows[] | select(.current) | .setups' "$tmp/size.json"),$(cliff_events < "$inst/trace" | cut -d, -f1)" >> "$res/size.csv"
