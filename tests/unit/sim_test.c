@@ -86,6 +86,43 @@ static void test_scan(void)
 	}
 }
 
+/*
+ * Faults all over a file twice the window: the pool keeps running out.
+ * Once a fault found none free, lfu refills the pool a range at a time
+ * when its last free one is taken, while that task sets its range up, so
+ * the next fault finds one: a fault waits when the pool first runs out
+ * and then once each time the shortness lapsed, after 4 windows' worth
+ * of setups (without the refill, each fourth setup waited: 877).  The
+ * count of setups stays lfu's.
+ */
+static void test_short_pool(void)
+{
+	uint64_t setups[DAX_SIM_NR_POLICIES];
+
+	for (int p = 0; p < DAX_SIM_NR_POLICIES; p++) {
+		struct dax_sim *s = sim(p, 16);
+
+		rng_state = 88172645463325252ULL;
+		for (int i = 0; i < 5000; i++)
+			access_or_fail(s, 2, rng() % 32, DAX_SIM_FAULT);
+		setups[p] = count(s, DAX_SIM_SETUPS);
+		if (p == DAX_SIM_LFU &&
+		    count(s, DAX_SIM_FAULT_WAITS) > 1 + setups[p] / (4 * 16)) {
+			char saw[64];
+
+			snprintf(saw, sizeof(saw), "%llu for %llu setups",
+				 (unsigned long long)count(s, DAX_SIM_FAULT_WAITS),
+				 (unsigned long long)setups[p]);
+			check_fail("lfu fault waits, file = 2x window",
+				   "one per 4 windows' worth of setups", saw);
+		}
+		dax_sim_free(s);
+	}
+	if (setups[DAX_SIM_LFU] > setups[DAX_SIM_FIFO])
+		check_fail("lfu setups, file = 2x window", "at most fifo's",
+			   "more");
+}
+
 /* A write to a range read before: one upgrade, no new range. */
 static void test_upgrade(void)
 {
@@ -217,6 +254,7 @@ int main(void)
 	check_keep_going();
 	test_window_holds_file();
 	test_scan();
+	test_short_pool();
 	test_upgrade();
 	test_inline_and_alloc_wait();
 	test_evict();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The DAX range pool of fs/fuse/dax.c (6.12 with kernel/patches 0010 and
- * 0011), as a sequential model.  What it keeps from the kernel, by name:
+ * The DAX range pool of fs/fuse/dax.c (6.12 with kernel/patches 0010 to
+ * 0012), as a sequential model.  What it keeps from the kernel, by name:
  *
  *  - fuse_iomap_begin(): a lookup that finds the range counts a use
  *    (dmap_mark_used()), and a write to a read-only range upgrades it;
@@ -32,6 +32,7 @@
 #define RECLAIM_CHUNK		10	/* ranges a worker run frees at most */
 #define LFU_SCAN		64	/* busy ranges one lfu pick compares */
 #define USES_HALF_LIFE		8	/* windows' worth of setups */
+#define SHORT_WINDOWS		4	/* windows' worth of setups */
 #define USES_MAX		255
 
 #define NONE			UINT32_MAX
@@ -169,8 +170,9 @@ struct dax_sim {
 	struct file *files;
 	uint32_t nr_files, files_cap;
 	/* __kick_dmap_free_worker()'s state */
-	bool pressure, stream_full, worker_queued;
+	bool pressure, stream_full, worker_queued, ran_out, refill;
 	uint32_t nr_new, last_setup;
+	uint64_t ran_out_setups;
 	uint64_t nr_setups, epoch_setups;
 	uint8_t epoch;
 	uint64_t count[DAX_SIM_NR_COUNTS];
@@ -276,14 +278,28 @@ static bool streaming(const struct dax_sim *s)
 	return s->stream_full && s->nr_new >= s->nr_ranges / 2;
 }
 
+/* __fuse_dax_pressure(): a task needs a range and none is free */
+static void pressure(struct dax_sim *s)
+{
+	s->pressure = s->stream_full = s->ran_out = true;
+	s->ran_out_setups = s->nr_setups;
+}
+
+/* fuse_dax_short(): a task found none free not long ago */
+static bool pool_short(const struct dax_sim *s)
+{
+	return s->ran_out &&
+	       s->nr_setups - s->ran_out_setups < SHORT_WINDOWS * (uint64_t)s->nr_ranges;
+}
+
 /* __kick_dmap_free_worker(): queued, it runs at the next point it would */
 static void kick_worker(struct dax_sim *s)
 {
 	if (s->nr_free >= free_threshold(s)) {
-		s->pressure = false;
+		s->pressure = s->refill = false;
 		return;
 	}
-	if (s->pressure || streaming(s) || s->policy == DAX_SIM_FIFO)
+	if (s->pressure || s->refill || streaming(s) || s->policy == DAX_SIM_FIFO)
 		s->worker_queued = true;
 }
 
@@ -471,7 +487,9 @@ static uint32_t reclaim_chunk(const struct dax_sim *s, bool *ahead)
 	if (s->policy == DAX_SIM_FIFO)
 		return RECLAIM_CHUNK;
 	*ahead = s->nr_free > 0;
-	if (!s->nr_free || streaming(s))
+	if (!s->nr_free && s->refill && !s->pressure && !streaming(s))
+		lack = 1;
+	else if (!s->nr_free || streaming(s))
 		lack = free_threshold(s) - (long)s->nr_free;
 	if (lack < 0)
 		return 0;
@@ -485,7 +503,7 @@ static void run_worker(struct dax_sim *s)
 		bool ahead;
 		uint32_t n = reclaim_chunk(s, &ahead), freed = 0;
 
-		s->worker_queued = false;
+		s->worker_queued = s->refill = false;
 		for (; n && s->nr_busy; n--, freed++) {
 			uint32_t id = s->policy == DAX_SIM_FIFO ? s->head :
 				      pick_lfu(s, ahead);
@@ -507,10 +525,13 @@ static uint32_t alloc_range(struct dax_sim *s)
 {
 	uint32_t id = NONE;
 
-	if (s->nr_free)
+	if (s->nr_free) {
 		id = s->free[--s->nr_free];
-	else
-		s->pressure = s->stream_full = true;
+		if (!s->nr_free && pool_short(s))
+			s->refill = true;
+	} else {
+		pressure(s);
+	}
 	kick_worker(s);
 	return id;
 }
@@ -519,7 +540,7 @@ static uint32_t alloc_range(struct dax_sim *s)
 static uint32_t wait_for_range(struct dax_sim *s, enum dax_sim_count wait)
 {
 	s->count[wait]++;
-	s->pressure = s->stream_full = true;
+	pressure(s);
 	kick_worker(s);
 	run_worker(s);
 	return alloc_range(s);
