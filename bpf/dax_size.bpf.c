@@ -77,6 +77,19 @@ static __always_inline bool sampled_out(__u64 ino, __u64 idx)
 	return (h & (DAX_SIZE_SAMPLE_ONE - 1)) >= targ_sample;
 }
 
+/*
+ * A wakeup of the reader is an irq_work queued from the program: for
+ * every event it would be most of the event's cost.  The reader drains
+ * the buffer every 100 ms anyway; it is woken early only once the buffer
+ * is a quarter full.
+ */
+static __always_inline __u64 wakeup_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >=
+	       bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 4 ?
+	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline int record(__u32 dev, __u64 ino, __u64 idx,
 				  __u16 flags, __u8 kind)
 {
@@ -92,7 +105,7 @@ static __always_inline int record(__u32 dev, __u64 ino, __u64 idx,
 	e->flags = flags;
 	e->kind = kind;
 	e->pad = 0;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wakeup_flags());
 	return 0;
 }
 

@@ -338,8 +338,11 @@ static bool wait_interval(void *ctx)
 	long long ms;
 
 	for (;;) {
+		/* woken early only by a filling buffer (dax_size.bpf.c) */
 		int n = ring_buffer__poll(r->rb, 100);
 
+		if (n >= 0)
+			n = ring_buffer__consume(r->rb);
 		if (n < 0 && n != -EINTR) {
 			r->err = n;
 			return true;
