@@ -49,6 +49,7 @@ perf=$(command -v perf)
 bt=$repo/tests/bench/dax-lat.bt
 bcc_tool=/usr/sbin/funclatency-bpfcc
 bcc_function=fuse_setup_one_mapping
+libbpf_tool=/usr/sbin/funclatency	# libbpf-tools: the C peer
 
 log() { echo "bench: $(date +%T) $*"; }
 now_ns() { date +%s%N; }
@@ -190,6 +191,9 @@ tracer_start() {
 	bcc-funclatency)
 		start_ready '^Tracing ' "$log" env PYTHONUNBUFFERED=1 "$bcc_tool" "$bcc_function"
 		stop_signal=TERM ;;
+	libbpf-funclatency)
+		# its stdout is a pipe here: line-buffered, or "Tracing" waits
+		start_ready '^Tracing ' "$log" stdbuf -oL "$libbpf_tool" "$bcc_function" ;;
 	perf)
 		# events disabled until perf acknowledges "enable" on its
 		# control fifo: then it records
@@ -271,13 +275,17 @@ bench_per_event() {
 }
 
 # Part 3: time from exec to attached, and peak RSS after a workload, of
-# our tools and their bpftrace and bcc counterparts.
+# our tools and their libbpf-tools, bpftrace and bcc counterparts; and
+# where our tools' start-up goes (DAXMON_STARTUP: ms since exec at the
+# end of each step, tools/lib/attach.c).
 bench_startup() {
-	local rep t start ms rss rw engine bs
+	local rep t start ms rss rw engine bs steps
 	echo "rep,tool,attach_ms,peak_rss_kib" > "$res/startup.csv"
+	echo "rep,tool,step,ms" > "$res/startup-steps.csv"
 	read -r rw engine bs <<<"$(workload_args mmap-randread)"
+	export DAXMON_STARTUP=1
 	for rep in $(seq 1 $reps); do
-		for t in dax-lat dax-top dax-stat bpftrace bcc-funclatency; do
+		for t in dax-lat dax-top dax-stat dax-size libbpf-funclatency bpftrace bcc-funclatency; do
 			log "start-up round $rep: $t"
 			start=$(now_ns)
 			tracer_start "$t"
@@ -286,8 +294,16 @@ bench_startup() {
 			rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$tracer_pid/status")
 			tracer_stop
 			echo "$rep,$t,$ms,$rss" >> "$res/startup.csv"
+			steps=$(sed -n 's/^[a-z-]*: start-up ms: //p' "$tmp/$t.log")
+			[ -n "$steps" ] || case $t in dax-*) fail "$t gave no start-up steps";; esac
+			set -- $steps
+			while [ $# -ge 2 ]; do
+				echo "$rep,$t,$1,$2" >> "$res/startup-steps.csv"
+				shift 2
+			done
 		done
 	done
+	unset DAXMON_STARTUP
 }
 
 # count_events NAME: a trace instance NAME (in $inst) recording the
@@ -520,6 +536,7 @@ cliff_events() {
 log "mode $mode: $reps round(s), ${runtime} s per fio run, kernel $(uname -r)"
 [ -n "$perf" ] || fail "no perf (package linux-perf)"
 grep -qw "$bcc_function" /proc/kallsyms || fail "$bcc_function is not a kernel symbol (inlined?): pick another for bcc"
+[ -x "$libbpf_tool" ] || fail "$libbpf_tool missing: make deps installs libbpf-tools"
 mkdir -p /tmp/src
 for size in $cost_sizes; do make_file "/tmp/src/cost.$size" $((size * window_mib)); done
 make_file /tmp/src/ws $working_set_mib

@@ -6,9 +6,11 @@
 #include <linux/capability.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/btf.h>
 
@@ -285,16 +287,21 @@ int dax_choose_programs(const struct dax_tool *t, struct bpf_object *obj)
 	return 0;
 }
 
-int dax_load_attach(const char *tool, struct bpf_object_skeleton *skeleton,
-		    struct dax_filter *filter, struct bpf_map *cgroup_map)
+int dax_load(const char *tool, struct bpf_object_skeleton *skeleton)
 {
 	int err = bpf_object__load_skeleton(skeleton);
 
-	if (err) {
+	if (err)
 		fprintf(stderr, "%s: cannot load the BPF programs: %s (try -v)\n",
 			tool, strerror(-err));
-		return -1;
-	}
+	return err ? -1 : 0;
+}
+
+int dax_attach(const char *tool, struct bpf_object_skeleton *skeleton,
+	       struct dax_filter *filter, struct bpf_map *cgroup_map)
+{
+	int err;
+
 	if (filter && dax_filter_apply(tool, filter, cgroup_map))
 		return -1;
 	err = bpf_object__attach_skeleton(skeleton);
@@ -401,11 +408,51 @@ int dax_size_table(const char *tool, struct bpf_map *map, unsigned int n)
 	return err;
 }
 
+/*
+ * Where start-up goes, with DAXMON_STARTUP set: ms since the process
+ * started, at the end of each step (the benchmark reads these).
+ */
+struct startup {
+	bool on;
+	char line[256];
+	size_t len;
+};
+
+static void startup_mark(struct startup *s, const char *step)
+{
+	struct timespec now;
+	unsigned long long start, ticks = sysconf(_SC_CLK_TCK);
+	char stat[1024], *p;
+	FILE *f;
+	size_t n;
+
+	if (!s->on)
+		return;
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	/* field 22 of /proc/self/stat: the start, in ticks after boot */
+	f = fopen("/proc/self/stat", "r");
+	n = f ? fread(stat, 1, sizeof(stat) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	stat[n] = '\0';
+	p = strrchr(stat, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 &start) != 1)
+		return;
+	if (s->len < sizeof(s->line))
+		s->len += snprintf(s->line + s->len, sizeof(s->line) - s->len,
+				   " %s %lld", step,
+				   (long long)(now.tv_sec * 1000 + now.tv_nsec / 1000000) -
+				   (long long)(start * 1000 / ticks));
+}
+
 int dax_setup(const struct dax_tool *t)
 {
+	struct startup s = { .on = getenv("DAXMON_STARTUP") != NULL };
 	struct dax_bpf bpf = {};
 
 	dax_libbpf_verbose(t->opts->verbose);
+	startup_mark(&s, "main");
 	if (dax_preflight(t->name))
 		return -1;
 	if (t->open(&bpf)) {
@@ -413,14 +460,23 @@ int dax_setup(const struct dax_tool *t)
 			strerror(errno));
 		return -1;
 	}
-	if (dax_choose_programs(t, *bpf.skeleton->obj) ||
-	    (t->filter && dax_filter_open_cgroup(t->name, t->filter)) ||
+	startup_mark(&s, "open");
+	if (dax_choose_programs(t, *bpf.skeleton->obj))
+		return -1;
+	startup_mark(&s, "choose");
+	if ((t->filter && dax_filter_open_cgroup(t->name, t->filter)) ||
 	    (bpf.table && dax_size_table(t->name, bpf.table, t->opts->max_entries)) ||
-	    dax_load_attach(t->name, bpf.skeleton, t->filter, bpf.cgroup_map) ||
+	    dax_load(t->name, bpf.skeleton))
+		return -1;
+	startup_mark(&s, "load");
+	if (dax_attach(t->name, bpf.skeleton, t->filter, bpf.cgroup_map) ||
 	    (t->attached && t->attached()) ||
 	    dax_drop_privileges(t->name))
 		return -1;
+	startup_mark(&s, "attached");
 	dax_stop_on_signals();
+	if (s.on)
+		fprintf(stderr, "%s: start-up ms:%s\n", t->name, s.line);
 	dax_report_attached(t->name, t->what);
 	return 0;
 }

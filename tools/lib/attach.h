@@ -65,12 +65,15 @@ int dax_choose_programs(const struct dax_tool *t, struct bpf_object *obj);
 /* --max-entries: resize map before load; 0 keeps the size it has. */
 int dax_size_table(const char *tool, struct bpf_map *map, unsigned int n);
 
+/* Load the skeleton (its rodata set); one line saying why not otherwise. */
+int dax_load(const char *tool, struct bpf_object_skeleton *skeleton);
+
 /*
- * Load the skeleton (its rodata set), put the -c cgroup into cgroup_map
- * when filter is given, attach; one line naming what failed otherwise.
+ * Put the -c cgroup into cgroup_map when filter is given, attach; one line
+ * naming what failed otherwise.
  */
-int dax_load_attach(const char *tool, struct bpf_object_skeleton *skeleton,
-		    struct dax_filter *filter, struct bpf_map *cgroup_map);
+int dax_attach(const char *tool, struct bpf_object_skeleton *skeleton,
+	       struct dax_filter *filter, struct bpf_map *cgroup_map);
 
 /* The mode dax_choose_programs() picked: tp_btf, raw_tp, fentry, kprobe */
 const char *dax_attach_mode(void);
