@@ -285,10 +285,10 @@ static void pressure(struct dax_sim *s)
 	s->ran_out_setups = s->nr_setups;
 }
 
-/* fuse_dax_short(): a task found none free not long ago */
+/* fuse_dax_short(): a task found none free not long ago, ranges come back */
 static bool pool_short(const struct dax_sim *s)
 {
-	return s->ran_out &&
+	return s->ran_out && !s->nr_new &&
 	       s->nr_setups - s->ran_out_setups < SHORT_WINDOWS * (uint64_t)s->nr_ranges;
 }
 
