@@ -39,7 +39,8 @@ else
 	size_policies="lfu fifo" size_windows="16 64 128" size_reads=10000 size_loops=2
 fi
 # BENCH_PARTS (tests/bench/run --parts): the parts to run, all by default
-parts=${BENCH_PARTS:-cost per_event startup cliff reclaim size}
+parts=${BENCH_PARTS:-cost,per_event,startup,cliff,reclaim,size}
+parts=${parts//,/ }
 tracers="none tracefs dax-lat dax-top dax-stat bpftrace perf trace-cmd"
 window_mib=32		# /dev/pmem0: the window of the cost runs
 working_set_mib=32	# the cliff's file; its windows are other pmem regions
