@@ -27,6 +27,8 @@ DAX_NO_EVENT(fuse_dax_reclaim_end, RECLAIM)
 
 /* Ranges kept: a hash of (inode, range) below this, of 2^24 */
 const volatile __u32 targ_sample = DAX_SIZE_SAMPLE_ONE;
+/* Bytes in the ring buffer that wake the reader early: a quarter of it */
+const volatile __u64 targ_wakeup = 1 << 20;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -81,12 +83,11 @@ static __always_inline bool sampled_out(__u64 ino, __u64 idx)
  * A wakeup of the reader is an irq_work queued from the program: for
  * every event it would be most of the event's cost.  The reader drains
  * the buffer every 100 ms anyway; it is woken early only once the buffer
- * is a quarter full.
+ * holds targ_wakeup bytes.
  */
 static __always_inline __u64 wakeup_flags(void)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >=
-	       bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 4 ?
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= targ_wakeup ?
 	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 

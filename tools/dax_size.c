@@ -676,6 +676,7 @@ static int open_bpf(struct dax_bpf *bpf)
 	if (!skel)
 		return -1;
 	skel->rodata->targ_sample = DAX_SIZE_SAMPLE_ONE / env.sample;
+	skel->rodata->targ_wakeup = env.buffer / 4;
 	err = bpf_map__set_max_entries(skel->maps.events, env.buffer);
 	if (err) {
 		errno = -err;

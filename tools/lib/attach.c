@@ -413,42 +413,49 @@ int dax_size_table(const char *tool, struct bpf_map *map, unsigned int n)
  * started, at the end of each step (the benchmark reads these).
  */
 struct startup {
-	bool on;
+	long long start_ms;	/* -1: off */
 	char line[256];
 	size_t len;
 };
 
-static void startup_mark(struct startup *s, const char *step)
+static long long boottime_ms(void)
 {
 	struct timespec now;
-	unsigned long long start, ticks = sysconf(_SC_CLK_TCK);
-	char stat[1024], *p;
-	FILE *f;
-	size_t n;
 
-	if (!s->on)
-		return;
 	clock_gettime(CLOCK_BOOTTIME, &now);
-	/* field 22 of /proc/self/stat: the start, in ticks after boot */
-	f = fopen("/proc/self/stat", "r");
-	n = f ? fread(stat, 1, sizeof(stat) - 1, f) : 0;
+	return now.tv_sec * 1000LL + now.tv_nsec / 1000000;
+}
+
+/* The process's start, in ms after boot: field 22 of /proc/self/stat */
+static long long process_start_ms(void)
+{
+	unsigned long long ticks;
+	char stat[1024], *p;
+	FILE *f = fopen("/proc/self/stat", "r");
+	size_t n = f ? fread(stat, 1, sizeof(stat) - 1, f) : 0;
+
 	if (f)
 		fclose(f);
 	stat[n] = '\0';
 	p = strrchr(stat, ')');
 	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-			 &start) != 1)
-		return;
-	if (s->len < sizeof(s->line))
+			 &ticks) != 1)
+		return -1;
+	return ticks * 1000 / sysconf(_SC_CLK_TCK);
+}
+
+static void startup_mark(struct startup *s, const char *step)
+{
+	if (s->start_ms >= 0 && s->len < sizeof(s->line))
 		s->len += snprintf(s->line + s->len, sizeof(s->line) - s->len,
-				   " %s %lld", step,
-				   (long long)(now.tv_sec * 1000 + now.tv_nsec / 1000000) -
-				   (long long)(start * 1000 / ticks));
+				   " %s %lld", step, boottime_ms() - s->start_ms);
 }
 
 int dax_setup(const struct dax_tool *t)
 {
-	struct startup s = { .on = getenv("DAXMON_STARTUP") != NULL };
+	struct startup s = {
+		.start_ms = getenv("DAXMON_STARTUP") ? process_start_ms() : -1,
+	};
 	struct dax_bpf bpf = {};
 
 	dax_libbpf_verbose(t->opts->verbose);
@@ -475,7 +482,7 @@ int dax_setup(const struct dax_tool *t)
 		return -1;
 	startup_mark(&s, "attached");
 	dax_stop_on_signals();
-	if (s.on)
+	if (s.start_ms >= 0)
 		fprintf(stderr, "%s: start-up ms:%s\n", t->name, s.line);
 	dax_report_attached(t->name, t->what);
 	return 0;
