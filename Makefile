@@ -8,7 +8,7 @@ export DAXMON_KERNEL_CACHE
 
 KERNEL		:= $(BUILD)/bzImage
 
-.PHONY: all deps kernel kernel-debug tools man vmlinux-h test unit-test \
+.PHONY: all deps kernel kernel-debug kernel-mainline tools man vmlinux-h test unit-test \
 	guest-test test-debug bench bench-compare demo clean install install-files \
 	uninstall deb
 
@@ -45,6 +45,11 @@ kernel: deps
 kernel-debug: deps
 	$(KERNEL_BUILD) debug
 
+# The mainline form of the series (kernel/patches-7.3) on Debian's
+# linux-source-7.3: build/mainline/bzImage, for make test's guest-7.3/*
+kernel-mainline: deps
+	$(KERNEL_BUILD) mainline
+
 tools: deps
 	$(MAKE) -C tools O=$(abspath $(BUILD))/tools
 
@@ -62,7 +67,7 @@ vmlinux-h: kernel
 	bpftool -B $(BUILD)/vmlinux btf dump file \
 		$$(find $(BUILD)/modules -name fuse.ko) format c > bpf/vmlinux.h
 
-test: deps kernel tools
+test: deps kernel kernel-mainline tools
 	tests/run --build $(BUILD)
 
 unit-test: deps tools

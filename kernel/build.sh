@@ -1,5 +1,6 @@
 #!/bin/bash
-# Build the daxmon guest kernel from Debian's linux-source-6.12.
+# Build the daxmon guest kernel from Debian's linux-source-6.12, or the
+# mainline form of the series from Debian's linux-source-7.3.
 #
 # The source is unpacked once into a git tree whose first commit is the
 # pristine tarball; the series is applied on top with `git am`.  When the
@@ -7,13 +8,17 @@
 # so make only rebuilds what the patches touch.  Nothing is done when the
 # key (source version, patches, config, this script, toolchain) is unchanged.
 #
-# Two variants share the patched source, each with its own object tree
-# (make O=), so switching between them rebuilds nothing:
+# Two variants share the patched 6.12 source, each with its own object
+# tree (make O=), so switching between them rebuilds nothing:
 #   default  base.config: the kernel of make test, make demo and make bench
 #   debug    base.config + debug.config (lockdep, KASAN, kmemleak, ...):
 #            make test-debug; its products go to BUILD_DIR/debug
+# and a third has its own source tree and series:
+#   mainline linux-source-7.3 with kernel/patches-7.3 and base.config:
+#            make kernel-mainline, the guest-7.3/* tests of make test;
+#            its products go to BUILD_DIR/mainline
 #
-# Usage: kernel/build.sh BUILD_DIR [default|debug]
+# Usage: kernel/build.sh BUILD_DIR [default|debug|mainline]
 # Env:   DAXMON_KERNEL_CACHE  directory of built kernels shared between
 #                             checkouts on one machine (optional)
 set -euo pipefail
@@ -21,16 +26,24 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(mkdir -p "${1:-build}" && cd "${1:-build}" && pwd)
 variant=${2:-default}
-tree=$top/linux
-tarball=/usr/src/linux-source-6.12.tar.xz
 pkg=linux-source-6.12
+tree=$top/linux
+patchdir=$here/patches
 case $variant in
 default) out=$top
-	 fragments=("$here/config/base.config") ;;
+	 fragments=(base linux-6.12) ;;
 debug)	 out=$top/debug
-	 fragments=("$here/config/base.config" "$here/config/debug.config") ;;
-*)	 echo "kernel/build.sh: unknown variant '$variant' (default or debug)" >&2; exit 2 ;;
+	 fragments=(base linux-6.12 debug) ;;
+mainline) pkg=linux-source-7.3
+	 tree=$top/linux-7.3
+	 patchdir=$here/patches-7.3
+	 out=$top/mainline
+	 fragments=(base linux-7.3) ;;
+*)	 echo "kernel/build.sh: unknown variant '$variant' (default, debug or mainline)" >&2; exit 2 ;;
 esac
+tarball=/usr/src/$pkg.tar.xz
+fragments=("${fragments[@]/#/$here/config/}")
+fragments=("${fragments[@]/%/.config}")
 obj=$top/kobj-$variant
 mkdir -p "$out" "$obj"
 git=(git -C "$tree" -c user.name=daxmon -c user.email=daxmon@localhost
@@ -42,13 +55,13 @@ die() { echo "kernel/build.sh: $*" >&2; exit 1; }
 src_version=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) ||
 	die "package $pkg not installed: run 'make deps'"
 
-series() { grep -v -e '^#' -e '^$' "$here/patches/series" || true; }
+series() { grep -v -e '^#' -e '^$' "$patchdir/series" || true; }
 
 build_key() {
 	{
 		echo "$pkg $src_version $variant"
-		cat "$0" "$here/check-config.sh" "${fragments[@]}" "$here/patches/series"
-		series | while read -r p; do cat "$here/patches/$p"; done
+		cat "$0" "$here/check-config.sh" "${fragments[@]}" "$patchdir/series"
+		series | while read -r p; do cat "$patchdir/$p"; done
 		gcc --version | head -1
 		pahole --version
 	} | sha256sum | cut -d' ' -f1
@@ -103,7 +116,7 @@ added=$("${git[@]}" diff --name-only --diff-filter=A pristine HEAD)
 "${git[@]}" checkout -q --detach pristine
 for f in $added; do rm -f "$tree/$f"; done
 patches=()
-while read -r p; do patches+=("$here/patches/$p"); done < <(series)
+while read -r p; do patches+=("$patchdir/$p"); done < <(series)
 if [ ${#patches[@]} -gt 0 ]; then
 	"${git[@]}" am -q --whitespace=nowarn "${patches[@]}" ||
 		die "series does not apply to $pkg $src_version (see 'git -C $tree am --show-current-patch')"
