@@ -58,9 +58,9 @@ void dax_removemapping(struct req *r)
 		reply_err(r, -EIO);
 		return;
 	}
-	stats_add_removemapping_ranges(in->count);
 	if (!r->srv->win) {
-		reply_err(r, -ENOSYS);
+		if (reply_err_taken(r, -ENOSYS))
+			stats_add_removemapping_ranges(in->count);
 		return;
 	}
 	for (uint32_t i = 0; i < in->count; i++) {
@@ -72,7 +72,13 @@ void dax_removemapping(struct req *r)
 		if (e && !err)
 			err = e;
 	}
-	reply_err(r, err);
+	/*
+	 * Counted once the kernel took the reply: a reply to a request
+	 * the kernel ended meanwhile (an unmount aborts the connection
+	 * with a removal in flight) is a removal it saw fail.
+	 */
+	if (reply_err_taken(r, err))
+		stats_add_removemapping_ranges(in->count);
 }
 
 void dax_syncfs(struct req *r)

@@ -62,7 +62,7 @@ static bool send_refused(struct req *r, enum bad_reply bad)
 	return false;
 }
 
-static void send_reply(struct req *r, int err, const struct iovec *payload, int n)
+static bool send_reply(struct req *r, int err, const struct iovec *payload, int n)
 {
 	static const char junk[64];
 	struct fuse_out_header out = { .error = -err, .unique = r->in->unique };
@@ -88,7 +88,7 @@ static void send_reply(struct req *r, int err, const struct iovec *payload, int 
 	}
 	inject_before_reply(r->in->opcode);
 	if ((bad == BAD_SHORT || bad == BAD_UNIQUE) && !send_refused(r, bad))
-		return;
+		return false;
 	/* ENOENT and ENOSYS are ordinary answers (no such name, optional
 	 * operation not implemented), not failures worth counting. */
 	if (err && err != ENOENT && err != ENOSYS)
@@ -104,18 +104,26 @@ static void send_reply(struct req *r, int err, const struct iovec *payload, int 
 			stats_count_rejected();
 		else
 			stats_count_error();
-		return;
+		return false;
 	}
-	if (writev(r->srv->devfd, iov, cnt) < 0 && errno != ENOENT) {
-		/* ENOENT: the kernel gave up on the request (interrupted). */
+	if (writev(r->srv->devfd, iov, cnt) >= 0)
+		return true;
+	/* ENOENT: the kernel gave up on the request (interrupted). */
+	if (errno != ENOENT) {
 		fprintf(stderr, "daxfsd: reply to %s: %s\n", name_of(r->in->opcode), strerror(errno));
 		stats_count_error();
 	}
+	return false;
 }
 
 void reply_err(struct req *r, int err)
 {
 	send_reply(r, -err, NULL, 0);
+}
+
+bool reply_err_taken(struct req *r, int err)
+{
+	return send_reply(r, -err, NULL, 0);
 }
 
 void reply_buf(struct req *r, const void *data, size_t len)

@@ -39,6 +39,9 @@ void proto_handle(struct server *srv, void *buf, size_t len);
  * positive value.  Every request except FORGET, BATCH_FORGET and
  * INTERRUPT gets exactly one reply. */
 void reply_err(struct req *r, int err);
+/* reply_err(), and whether the kernel took the reply: false when it
+ * had given up on the request or the connection was gone. */
+bool reply_err_taken(struct req *r, int err);
 void reply_buf(struct req *r, const void *data, size_t len);
 void reply_two(struct req *r, const void *a, size_t alen, const void *b, size_t blen);
 
