@@ -520,6 +520,41 @@ static __always_inline __u32 fn_reason(void)
 	return DAX_REASON_INLINE;
 }
 
+/*
+ * 7.2 put a request's connection behind a channel (req->chan->conn, no
+ * req->fm): CO-RE tells which layout the running kernel has.
+ */
+struct fuse_chan___chan {
+	struct fuse_conn *conn;
+};
+
+struct fuse_req___chan {
+	struct fuse_chan___chan *chan;
+};
+
+static __always_inline const struct fuse_conn_dax *
+req_fcd(const struct fuse_req *req)
+{
+	const struct fuse_req___chan *r = (const void *)req;
+
+	if (bpf_core_field_exists(r->chan))
+		return BPF_CORE_READ(r, chan, conn, dax);
+	return BPF_CORE_READ(req, fm, fc, dax);
+}
+
+/* The mount's device: from the request, else from a setup seen on it. */
+static __always_inline __u32 req_dev(const struct fuse_req *req,
+				     const struct fuse_conn_dax *fcd)
+{
+	__u64 key = (__u64)fcd;
+	__u32 *dev;
+
+	if (bpf_core_field_exists(req->fm))
+		return BPF_CORE_READ(req, fm, sb, s_dev);
+	dev = bpf_map_lookup_elem(&fn_devs, &key);
+	return dev ? *dev : 0;
+}
+
 /* A FUSE_REMOVEMAPPING request is made: remember it, begin its ranges. */
 static __always_inline int fn_removal_sent(const struct fuse_req *req,
 					   const struct fuse_args *args)
@@ -530,19 +565,22 @@ static __always_inline int fn_removal_sent(const struct fuse_req *req,
 	struct fn_removal r = {};
 	__u64 key = (__u64)req;
 
+	/* since 6.14 an empty header comes first (fuse_set_zero_arg0()) */
+	unsigned int arg = BPF_CORE_READ(args, in_numargs) == 3;
+
 	if (BPF_CORE_READ(args, opcode) != FUSE_REMOVEMAPPING)
 		return 0;
-	in = BPF_CORE_READ(args, in_args[0].value);
-	one = BPF_CORE_READ(args, in_args[1].value);
+	in = BPF_CORE_READ(args, in_args[arg].value);
+	one = BPF_CORE_READ(args, in_args[arg + 1].value);
 	r.nr = BPF_CORE_READ(in, count);
 	r.window_offset = BPF_CORE_READ(one, moffset);
-	r.dev = BPF_CORE_READ(req, fm, sb, s_dev);
+	fcd = req_fcd(req);
+	r.dev = req_dev(req, fcd);
 	r.reason = fn_reason();
 	if (bpf_map_update_elem(&fn_removals, &key, &r, BPF_ANY)) {
 		count_drop(DAX_DROP_INFLIGHT_FULL);
 		return 0;
 	}
-	fcd = BPF_CORE_READ(req, fm, fc, dax);
 	return fuse_dax_remove_begin_handler(r.dev, 0, r.window_offset,
 					     (enum fuse_dax_reason)r.reason, 0,
 					     r.nr, NULL, POOL_VALUES(fcd));
@@ -562,7 +600,7 @@ static __always_inline int fn_request_end(const struct fuse_req *req)
 		return 0;
 	r = *p;
 	bpf_map_delete_elem(&fn_removals, &key);
-	fcd = BPF_CORE_READ(req, fm, fc, dax);
+	fcd = req_fcd(req);
 	return fuse_dax_remove_end_handler(r.dev, 0, r.window_offset,
 					   (enum fuse_dax_reason)r.reason,
 					   BPF_CORE_READ(req, out.h.error),
