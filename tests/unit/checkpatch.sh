@@ -1,17 +1,22 @@
-# Every patch of the series is clean under checkpatch --strict and signed off.
+# Every patch of each series is clean under checkpatch --strict and
+# signed off, by the checkpatch of the source it is for (kernel/patches:
+# linux-source-6.12, kernel/patches-7.3: linux-source-7.3).
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-build=${DAXMON_BUILD:-$repo/build}
 . "$(dirname "$0")/../lib/check.sh"
-checkpatch=$build/linux/scripts/checkpatch.pl
-if [ ! -x "$checkpatch" ]; then
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
-	tar -C "$tmp" -xf /usr/src/linux-source-6.12.tar.xz \
-		linux-source-6.12/scripts/checkpatch.pl linux-source-6.12/scripts/spelling.txt \
-		linux-source-6.12/scripts/const_structs.checkpatch
-	checkpatch=$tmp/linux-source-6.12/scripts/checkpatch.pl
-fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# checkpatch_of PACKAGE: the path of PACKAGE's checkpatch.pl, unpacked
+checkpatch_of() {
+	local pkg=$1
+	tar -C "$tmp" -xf "/usr/src/$pkg.tar.xz" \
+		"$pkg/scripts/checkpatch.pl" "$pkg/scripts/spelling.txt" \
+		"$pkg/scripts/const_structs.checkpatch" ||
+		fail "no checkpatch.pl in /usr/src/$pkg.tar.xz: make deps installs $pkg"
+	echo "$tmp/$pkg/scripts/checkpatch.pl"
+}
+
 # idiom_only PATCH < REPORT: checkpatch's complaints that are not the
 # EM()/EMe() idiom of trace headers, one per line.  One list makes an
 # enum, its TRACE_DEFINE_ENUM()s and its __print_symbolic() table, as
@@ -44,17 +49,24 @@ for block in re.split(r"\n(?=(?:ERROR|WARNING|CHECK):)", sys.stdin.read()):
 ' "$1"
 }
 
-n=0
-while read -r p; do
-	case $p in ''|'#'*) continue ;; esac
-	f=$repo/kernel/patches/$p
-	[ -f "$f" ] || fail "series names $p, which is not in kernel/patches"
-	grep -q '^Signed-off-by: ' "$f" || fail "$p has no Signed-off-by"
-	# from / : in a git checkout checkpatch leaves a CamelCase cache file
-	report=$(cd / && "$checkpatch" --strict --no-tree --show-types "$f" 2>&1)
-	left=$(idiom_only "$f" <<<"$report")
-	[ -z "$left" ] || { echo "$report"; fail "$p: $left"; }
-	echo "ok: $p: $(grep "^total:" <<<"$report")$(grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$report" || echo ', all of them the EM()/EMe() idiom or a Fixes: id with no history to look it up in')"
-	n=$((n + 1))
-done < "$repo/kernel/patches/series"
-[ $n -gt 0 ] || fail "kernel/patches/series lists no patch"
+# check_dir DIR PACKAGE
+check_dir() {
+	local dir=$1 checkpatch n=0 p f report left
+	checkpatch=$(checkpatch_of "$2") || exit 1
+	while read -r p; do
+		case $p in ''|'#'*) continue ;; esac
+		f=$repo/kernel/$dir/$p
+		[ -f "$f" ] || fail "series names $p, which is not in kernel/$dir"
+		grep -q '^Signed-off-by: ' "$f" || fail "$p has no Signed-off-by"
+		# from / : in a git checkout checkpatch leaves a CamelCase cache file
+		report=$(cd / && "$checkpatch" --strict --no-tree --show-types "$f" 2>&1)
+		left=$(idiom_only "$f" <<<"$report")
+		[ -z "$left" ] || { echo "$report"; fail "$dir/$p: $left"; }
+		echo "ok: $dir/$p ($2): $(grep "^total:" <<<"$report")$(grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$report" || echo ', all of them the EM()/EMe() idiom or a Fixes: id with no history to look it up in')"
+		n=$((n + 1))
+	done < "$repo/kernel/$dir/series"
+	[ $n -gt 0 ] || fail "kernel/$dir/series lists no patch"
+}
+
+check_dir patches linux-source-6.12
+check_dir patches-7.3 linux-source-7.3
