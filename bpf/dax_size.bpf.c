@@ -7,9 +7,13 @@
  * and page fault finds or sets up its range (fs/fuse/dax.c): at its
  * return, so that a fault sent to wait for a free range (-EAGAIN) and
  * retried counts once, and a read past the end of the file (a hole, no
- * range) not at all.  It is called through iomap_ops, so it is out of
- * line in every build: fexit where the kernel's BTF has it, else kprobe
- * and kretprobe.
+ * range) not at all: fexit where the kernel's BTF has it, else kprobe
+ * and kretprobe.  Up to 7.2 it is called through iomap_ops, so it is
+ * out of line; 7.3 inlines it into the fuse_iomap_next() that
+ * DEFINE_IOMAP_ITER_NEXT_END() makes.  There the same lookups are taken
+ * where fs/dax returns to fuse: a read or write that moved [pos, pos +
+ * done) looked up each range it spans, a fault that mapped its page the
+ * range of that page (a fault sent to wait fails, and is retried).
  */
 #include "daxmon.bpf.h"
 #include "dax_size.h"
@@ -24,6 +28,11 @@ DAX_NO_EVENT(fuse_dax_reclaim_end, RECLAIM)
 #define FUSE_DAX_SHIFT	21
 #define IOMAP_WRITE	(1 << 0)
 #define IOMAP_FAULT	(1 << 3)
+#define FUSE_SUPER_MAGIC	0x65735546
+#define FAULT_FLAG_WRITE	(1 << 0)
+/* a fault that mapped nothing: VM_FAULT_ERROR, RETRY or FALLBACK */
+#define VM_FAULT_NOT_MAPPED	(0x0001 | 0x0002 | 0x0010 | 0x0020 | 0x0040 | \
+				 0x0400 | 0x0800)
 
 /* Ranges kept: a hash of (inode, range) below this, of 2^24 */
 const volatile __u32 targ_sample = DAX_SIZE_SAMPLE_ONE;
@@ -189,6 +198,136 @@ int BPF_KRETPROBE(lookup_exit_kp, int ret)
 	l = *p;
 	bpf_map_delete_elem(&lookups, &tid);
 	return lookup_done(l.inode, l.pos, l.flags, ret);
+}
+
+/* fs/dax's stand-ins for fuse_iomap_begin(), for fuse files only */
+static __always_inline bool fuse_file(const struct inode *inode)
+{
+	return BPF_CORE_READ(inode, i_sb, s_magic) == FUSE_SUPER_MAGIC;
+}
+
+/* A read or write, walked a range at a time by bpf_loop() */
+struct rw_walk {
+	const struct inode *inode;
+	__s64 pos;
+	__u32 flags;
+};
+
+static long rw_range(__u64 i, void *ctx)
+{
+	struct rw_walk *w = ctx;
+
+	lookup_done(w->inode, w->pos, w->flags, 0);
+	w->pos = (__s64)((((__u64)w->pos >> FUSE_DAX_SHIFT) + 1) << FUSE_DAX_SHIFT);
+	return 0;
+}
+
+static __always_inline int rw_done(const struct kiocb *iocb,
+				   const struct iov_iter *iter, long done)
+{
+	struct rw_walk w = {
+		.inode = BPF_CORE_READ(iocb, ki_filp, f_mapping, host),
+		.flags = BPF_CORE_READ(iter, data_source) ? IOMAP_WRITE : 0,
+	};
+	__s64 end = BPF_CORE_READ(iocb, ki_pos);	/* moved by done */
+
+	if (done <= 0 || !fuse_file(w.inode))
+		return 0;
+	w.pos = end - done;
+	bpf_loop(((__u64)(end - 1) >> FUSE_DAX_SHIFT) -
+		 ((__u64)w.pos >> FUSE_DAX_SHIFT) + 1, rw_range, &w, 0);
+	return 0;
+}
+
+static __always_inline int fault_done(const struct vm_fault *vmf,
+				      unsigned int ret)
+{
+	const struct inode *inode = BPF_CORE_READ(vmf, vma, vm_file, f_mapping, host);
+	__u32 flags = IOMAP_FAULT;
+
+	if (ret & VM_FAULT_NOT_MAPPED || !fuse_file(inode))
+		return 0;
+	if (BPF_CORE_READ(vmf, flags) & FAULT_FLAG_WRITE)
+		flags |= IOMAP_WRITE;
+	return lookup_done(inode, (__s64)BPF_CORE_READ(vmf, pgoff) << 12, flags, 0);
+}
+
+SEC("fexit/dax_iomap_rw")
+int BPF_PROG(rw_exit_fn, struct kiocb *iocb, struct iov_iter *iter,
+	     const struct iomap_ops *ops, long ret)
+{
+	return rw_done(iocb, iter, ret);
+}
+
+/* the pfn argument's type changed in 7.3; it is not read */
+SEC("fexit/dax_iomap_fault")
+int BPF_PROG(fault_exit_fn, struct vm_fault *vmf, unsigned int order,
+	     void *pfnp, int *iomap_errp, const struct iomap_ops *ops,
+	     unsigned int ret)
+{
+	return fault_done(vmf, ret);
+}
+
+/* kprobe: dax_iomap_rw()'s and dax_iomap_fault()'s arguments */
+struct dax_call {
+	const void *a, *b;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_INFLIGHT);
+	__type(key, __u64);			/* thread id */
+	__type(value, struct dax_call);
+} dax_calls SEC(".maps");
+
+static __always_inline int dax_call_enter(const void *a, const void *b)
+{
+	struct dax_call c = { .a = a, .b = b };
+	__u64 tid = current_tid();
+
+	if (bpf_map_update_elem(&dax_calls, &tid, &c, BPF_ANY))
+		count_drop(DAX_DROP_INFLIGHT_FULL);
+	return 0;
+}
+
+static __always_inline bool dax_call_exit(struct dax_call *c)
+{
+	__u64 tid = current_tid();
+	struct dax_call *p = bpf_map_lookup_elem(&dax_calls, &tid);
+
+	if (!p)
+		return false;
+	*c = *p;
+	bpf_map_delete_elem(&dax_calls, &tid);
+	return true;
+}
+
+SEC("kprobe/dax_iomap_rw")
+int BPF_KPROBE(rw_entry_kp, struct kiocb *iocb, struct iov_iter *iter)
+{
+	return dax_call_enter(iocb, iter);
+}
+
+SEC("kretprobe/dax_iomap_rw")
+int BPF_KRETPROBE(rw_exit_kp, long ret)
+{
+	struct dax_call c;
+
+	return dax_call_exit(&c) ? rw_done(c.a, c.b, ret) : 0;
+}
+
+SEC("kprobe/dax_iomap_fault")
+int BPF_KPROBE(fault_entry_kp, struct vm_fault *vmf)
+{
+	return dax_call_enter(vmf, NULL);
+}
+
+SEC("kretprobe/dax_iomap_fault")
+int BPF_KRETPROBE(fault_exit_kp, unsigned int ret)
+{
+	struct dax_call c;
+
+	return dax_call_exit(&c) ? fault_done(c.a, ret) : 0;
 }
 
 SEC("fexit/fuse_setup_one_mapping")

@@ -729,14 +729,21 @@ static bool in_path(const char *prog)
 }
 
 static const char *const functions[] = {
-	"fuse_iomap_begin", "fuse_setup_one_mapping", "fuse_dax_inode_cleanup", NULL,
+	"fuse_setup_one_mapping", "fuse_dax_inode_cleanup", NULL,
+};
+
+/* the lookup; where inlined (7.3), where fs/dax returns to fuse */
+static const char *const lookup_instead[] = { "dax_iomap_rw", "dax_iomap_fault", NULL };
+static const struct dax_fn_alt alts[] = {
+	{ "fuse_iomap_begin", lookup_instead },
+	{ NULL, NULL },
 };
 
 int main(int argc, char **argv)
 {
 	struct dax_tool t = {
 		.name = tool, .opts = &env.o, .open = open_bpf,
-		.attached = start_ring, .functions = functions,
+		.attached = start_ring, .functions = functions, .alts = alts,
 	};
 	struct run *r;
 	int err;

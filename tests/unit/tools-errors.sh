@@ -21,7 +21,7 @@ for t in $daxmon_tools; do
 	if [ $t = dax-size ]; then
 		# function probes only, on every kernel
 		expect_error "$t --attach=tracepoint" 1 \
-			"has no tracepoint mode: it probes fuse_iomap_begin" "$bin" --attach=tracepoint 1 1
+			"has no tracepoint mode: it probes fuse_setup_one_mapping" "$bin" --attach=tracepoint 1 1
 	elif [ ! -e /sys/kernel/tracing/events/fuse/fuse_dax_setup_begin ] &&
 	   ! grep -q ' __traceiter_fuse_dax_setup_begin$' /proc/kallsyms; then
 		expect_error "$t --attach=tracepoint on a kernel without the events" 1 \

@@ -193,6 +193,37 @@ static const char *fn_missing(const struct kernel_btf *k, bool btf,
 	return NULL;
 }
 
+/* Functions whose programs are not loaded: the alternatives not chosen */
+static const char *not_probed[16];
+static size_t nr_not_probed;
+
+static void skip_probes(const char *const *fns)
+{
+	for (; *fns && nr_not_probed < sizeof(not_probed) / sizeof(not_probed[0]); fns++)
+		not_probed[nr_not_probed++] = *fns;
+}
+
+/*
+ * Each function of alts where the kernel has it, else its stand-ins:
+ * NULL, or the first function that has neither.
+ */
+static const char *alts_choose(const struct kernel_btf *k, bool btf,
+			       const struct dax_fn_alt *a)
+{
+	nr_not_probed = 0;
+	for (; a && a->fn; a++) {
+		const char *const one[] = { a->fn, NULL };
+
+		if (!fn_missing(k, btf, one))
+			skip_probes(a->instead);
+		else if (!fn_missing(k, btf, a->instead))
+			skip_probes(one);
+		else
+			return a->fn;
+	}
+	return NULL;
+}
+
 /* Why the mode asked for (auto: any) cannot attach, and the fix. */
 static void say_why_not(const char *tool, enum dax_attach a,
 			const char *missing, bool events)
@@ -244,12 +275,12 @@ static int choose_mode(const struct dax_tool *t)
 			chosen = MODE_RAW_TP;
 	}
 	if (chosen < 0 && (any || o->attach == DAX_ATTACH_FENTRY)) {
-		missing = fn_missing(&k, true, fns);
+		missing = fn_missing(&k, true, fns) ?: alts_choose(&k, true, t->alts);
 		if (!missing)
 			chosen = MODE_FENTRY;
 	}
 	if (chosen < 0 && (any || o->attach == DAX_ATTACH_KPROBE)) {
-		missing = fn_missing(&k, false, fns);
+		missing = fn_missing(&k, false, fns) ?: alts_choose(&k, false, t->alts);
 		if (!missing)
 			chosen = MODE_KPROBE;
 	}
@@ -275,6 +306,17 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* Whether prog probes a function of not_probed (section "fexit/NAME") */
+static bool probes_skipped(const struct bpf_program *prog)
+{
+	const char *target = strchr(bpf_program__section_name(prog), '/');
+
+	for (size_t i = 0; target && i < nr_not_probed; i++)
+		if (!strcmp(target + 1, not_probed[i]))
+			return true;
+	return false;
+}
+
 int dax_choose_programs(const struct dax_tool *t, struct bpf_object *obj)
 {
 	struct bpf_program *prog;
@@ -282,7 +324,8 @@ int dax_choose_programs(const struct dax_tool *t, struct bpf_object *obj)
 	if (choose_mode(t))
 		return -1;
 	bpf_object__for_each_program(prog, obj)
-		if (!ends_with(bpf_program__name(prog), mode->suffix))
+		if (!ends_with(bpf_program__name(prog), mode->suffix) ||
+		    probes_skipped(prog))
 			bpf_program__set_autoload(prog, false);
 	return 0;
 }

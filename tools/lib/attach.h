@@ -17,6 +17,16 @@ struct dax_bpf {
 	struct bpf_map *cgroup_map;	/* with a filter: bpf/filter.bpf.h's */
 };
 
+/*
+ * A function a tool probes where the kernel has it out of line, and the
+ * functions whose programs stand in for it where a build inlined it:
+ * the programs of the one not chosen are not loaded.
+ */
+struct dax_fn_alt {
+	const char *fn;
+	const char *const *instead;	/* NULL-terminated */
+};
+
 /* A tool as dax_setup() runs it. */
 struct dax_tool {
 	const char *name;		/* "dax-lat": every message starts so */
@@ -34,6 +44,8 @@ struct dax_tool {
 	 * --attach=tracepoint is refused.
 	 */
 	const char *const *functions;
+	/* NULL, or more functions, each with its stand-ins ({ NULL } ends) */
+	const struct dax_fn_alt *alts;
 };
 
 /*
