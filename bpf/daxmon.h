@@ -37,6 +37,15 @@ enum dax_drop {
 	DAX_DROP_TABLE_FULL,		/* a counter or histogram table is full */
 	DAX_DROP_INFLIGHT_FULL,		/* too many begins waiting for their end */
 	DAX_DROP_EVENTS_FULL,		/* a record found the ring buffer full */
+	/*
+	 * Runs of a program the kernel skipped (its recursion_misses):
+	 * read from the programs by user space, not counted by BPF.  Since
+	 * 6.15 or so a tracepoint's or a trampoline's program runs with
+	 * preemption on; on a preemptible kernel (7.x's lazy default) a
+	 * task preempted inside it keeps every other task of that CPU
+	 * from running it meanwhile.
+	 */
+	DAX_DROP_MISSED,
 	DAX_NR_DROPS,
 };
 

@@ -488,6 +488,7 @@ static void prom_drops(FILE *out, const struct snapshot *snap)
 	static const char *const causes[DAX_NR_DROPS] = {
 		[DAX_DROP_TABLE_FULL] = "table_full",
 		[DAX_DROP_INFLIGHT_FULL] = "inflight_full",
+		[DAX_DROP_MISSED] = "missed",
 	};
 	char labels[64];
 

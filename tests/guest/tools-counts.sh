@@ -60,37 +60,53 @@ expect_eq "events lost by the trace buffer" 0 "$overruns"
 promtool check metrics < "$work/daxmon.prom" || fail "promtool rejects the textfile"
 echo "ok: the textfile passes promtool"
 
-read -r setups removed fwaits rerrs <<<"$(dax_stat_sums "$work/stat.json")" || fail "dax-stat JSON does not parse"
-expect_eq "dax-stat setups+upgrades = server SETUPMAPPING" "$(stat_of SETUPMAPPING)" "$setups"
-expect_eq "dax-stat removals - errors = server REMOVEMAPPING ranges" "$(stat_of removemapping_ranges)" "$removed"
 trace_count() { grep -c " $1: " "$tracefs/trace"; }
-expect_eq "dax-stat fault waits = trace buffer" "$(trace_count fuse_dax_fault_wait_begin)" "$fwaits"
-expect_eq "dax-stat failed reclaims = trace buffer" \
-	"$(grep -c ' fuse_dax_reclaim_end: .* ret -' "$tracefs/trace")" "$rerrs"
-expect_eq "dax-stat --raw-tp = dax-stat tp_btf" "$setups $removed $fwaits $rerrs" \
-	"$(dax_stat_sums "$work/stat-raw.json")"
+# dax-stat tp_btf, then --raw-tp, against the server and the trace buffer
+for json in stat.json stat-raw.json; do
+	read -r setups removed fwaits rerrs <<<"$(dax_stat_sums "$work/$json")" ||
+		fail "dax-stat JSON ($json) does not parse"
+	dropped=$(json_dropped "$work/$json")
+	expect_counted "dax-stat ($json) setups+upgrades = server SETUPMAPPING" \
+		"$(stat_of SETUPMAPPING)" "$setups" "$dropped"
+	expect_counted "dax-stat ($json) removals - errors = server REMOVEMAPPING ranges" \
+		"$(stat_of removemapping_ranges)" "$removed" "$dropped"
+	expect_counted "dax-stat ($json) fault waits = trace buffer" \
+		"$(trace_count fuse_dax_fault_wait_begin)" "$fwaits" "$dropped"
+	expect_counted "dax-stat ($json) failed reclaims = trace buffer" \
+		"$(grep -c ' fuse_dax_reclaim_end: .* ret -' "$tracefs/trace")" "$rerrs" "$dropped"
+done
+dropped=$(json_dropped "$work/stat.json")
 
 # Why the ranges went: their uses and ages, against the uses and age_ms
 # of the removal events (the ages are taken a moment apart, and
 # dax-stat's JSON has whole milliseconds per interval)
 read -r uses age_ms intervals <<<"$(jq -rs '[([.[].mounts[].removed_uses[]] | add),
 	([.[].mounts[].removed_age_ms[]] | add), length] | @tsv' "$work/stat.json")"
-expect_eq "dax-stat uses of the ranges removed = sum of remove_end events' uses" \
-	"$(sed -n 's/.* fuse_dax_remove_end: .* uses \([0-9]*\) .*/\1/p' "$tracefs/trace" |
-		awk '{s += $1} END {print s + 0}')" "$uses"
+trace_uses=$(sed -n 's/.* fuse_dax_remove_end: .* uses \([0-9]*\) .*/\1/p' "$tracefs/trace" |
+	awk '{s += $1} END {print s + 0}')
 trace_age=$(sed -n 's/.* fuse_dax_remove_end: .* age_ms \([0-9]*\) .*/\1/p' "$tracefs/trace" |
 	awk '{s += $1} END {print s + 0}')
-awk -v a="$age_ms" -v t="$trace_age" -v n="$(trace_count fuse_dax_remove_end)" -v i="$intervals" \
-	'BEGIN { d = a - t; if (d < 0) d = -d; exit !(t > 0 && d <= n + 3 * i + t / 100) }' ||
-	fail "dax-stat's ages of removed ranges ($age_ms ms) differ from the events' ($trace_age ms)"
-echo "ok: dax-stat's uses and ages of removed ranges agree with the events"
+if [ "$dropped" = 0 ]; then
+	expect_eq "dax-stat uses of the ranges removed = sum of remove_end events' uses" \
+		"$trace_uses" "$uses"
+	awk -v a="$age_ms" -v t="$trace_age" -v n="$(trace_count fuse_dax_remove_end)" -v i="$intervals" \
+		'BEGIN { d = a - t; if (d < 0) d = -d; exit !(t > 0 && d <= n + 3 * i + t / 100) }' ||
+		fail "dax-stat's ages of removed ranges ($age_ms ms) differ from the events' ($trace_age ms)"
+	echo "ok: dax-stat's uses and ages of removed ranges agree with the events"
+else
+	# a removal dax-stat did not see leaves out its uses and age
+	[ "$uses" -le "$trace_uses" ] && [ "$uses" -gt 0 ] ||
+		fail "dax-stat's uses of removed ranges ($uses) exceed the events' ($trace_uses)"
+	echo "ok: dax-stat's uses of removed ranges ($uses) within the events' ($trace_uses), $dropped dropped"
+fi
 
-expect_eq "dax-lat setup count = setup events" "$(trace_count fuse_dax_setup_end)" \
-	"$(dax_lat_count "$work/lat.json" setup)"
-expect_eq "dax-lat remove count = remove events" "$(trace_count fuse_dax_remove_end)" \
-	"$(dax_lat_count "$work/lat.json" remove)"
-expect_eq "dax-lat fault-wait count = fault wait events" "$(trace_count fuse_dax_fault_wait_end)" \
-	"$(dax_lat_count "$work/lat.json" fault-wait)"
+lat_dropped=$(json_dropped "$work/lat.json")
+expect_counted "dax-lat setup count = setup events" "$(trace_count fuse_dax_setup_end)" \
+	"$(dax_lat_count "$work/lat.json" setup)" "$lat_dropped"
+expect_counted "dax-lat remove count = remove events" "$(trace_count fuse_dax_remove_end)" \
+	"$(dax_lat_count "$work/lat.json" remove)" "$lat_dropped"
+expect_counted "dax-lat fault-wait count = fault wait events" "$(trace_count fuse_dax_fault_wait_end)" \
+	"$(dax_lat_count "$work/lat.json" fault-wait)" "$lat_dropped"
 
 # 4 histograms for ~25 processes: most samples find the table full
 read -r kept dropped < <(python3 - "$work/lat-small.json" <<'PY'

@@ -116,6 +116,28 @@ print(*s)
 PY
 }
 
+# json_dropped FILE: the updates a tool's --json said it could not make,
+# summed over its reports ("dropped": full tables and buffers, and runs
+# of its programs the kernel skipped, which a preemptible kernel does:
+# DAX_DROP_MISSED in bpf/daxmon.h).
+json_dropped() {
+	jq -s '[.[].dropped] | add // 0' "$1"
+}
+
+# expect_counted WHAT TRUTH SEEN DROPPED: a tool's count against ground
+# truth: equal, or short by no more than the DROPPED updates the tool
+# said it could not make.  Never more than the truth.
+expect_counted() {
+	local what=$1 truth=$2 seen=$3 dropped=$4
+	if [ "$seen" = "$truth" ]; then
+		echo "ok: $what = $seen"
+		return 0
+	fi
+	[ "$dropped" -gt 0 ] && [ "$seen" -lt "$truth" ] && [ $((truth - seen)) -le "$dropped" ] ||
+		fail "$what: expected '$truth', saw '$seen' (the tool said it dropped $dropped updates)"
+	echo "ok: $what = $seen: $((truth - seen)) short of $truth, within the $dropped updates the tool said it dropped"
+}
+
 # dax_lat_count FILE KIND: samples of KIND ("setup", "fault-wait", ...)
 # over all intervals and histograms of dax-lat --json.
 dax_lat_count() {

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "attach.h"
 
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdarg.h>
@@ -330,10 +331,33 @@ int dax_choose_programs(const struct dax_tool *t, struct bpf_object *obj)
 	return 0;
 }
 
+/* the tool's object once loaded, for dax_prog_misses() */
+static struct bpf_object *loaded;
+
+__u64 dax_prog_misses(void)
+{
+	struct bpf_program *prog;
+	__u64 n = 0;
+
+	if (!loaded)
+		return 0;
+	bpf_object__for_each_program(prog, loaded) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
 int dax_load(const char *tool, struct bpf_object_skeleton *skeleton)
 {
 	int err = bpf_object__load_skeleton(skeleton);
 
+	if (!err)
+		loaded = *skeleton->obj;
 	if (err)
 		fprintf(stderr, "%s: cannot load the BPF programs: %s (try -v)\n",
 			tool, strerror(-err));

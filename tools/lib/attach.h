@@ -87,6 +87,13 @@ int dax_load(const char *tool, struct bpf_object_skeleton *skeleton);
 int dax_attach(const char *tool, struct bpf_object_skeleton *skeleton,
 	       struct dax_filter *filter, struct bpf_map *cgroup_map);
 
+/*
+ * Runs of the tool's loaded programs the kernel skipped since they were
+ * loaded (bpf_prog_info's recursion_misses, summed): 0 before
+ * dax_setup() loaded them.
+ */
+__u64 dax_prog_misses(void);
+
 /* The mode dax_choose_programs() picked: tp_btf, raw_tp, fentry, kprobe */
 const char *dax_attach_mode(void);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "drops.h"
+#include "attach.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@ int dax_drops_read(struct bpf_map *map, struct dax_drops *d)
 	values = calloc(ncpus, sizeof(*values));
 	if (!values)
 		return -ENOMEM;
-	for (cause = 0; cause < DAX_NR_DROPS; cause++) {
+	for (cause = 0; cause < DAX_DROP_MISSED; cause++) {
 		if (bpf_map_lookup_elem(bpf_map__fd(map), &cause, values)) {
 			free(values);
 			return -errno;
@@ -27,6 +28,7 @@ int dax_drops_read(struct bpf_map *map, struct dax_drops *d)
 			d->n[cause] += values[cpu];
 	}
 	free(values);
+	d->n[DAX_DROP_MISSED] = dax_prog_misses();
 	return 0;
 }
 
@@ -46,6 +48,7 @@ void dax_drops_report(const char *tool, struct dax_drops *d,
 		[DAX_DROP_TABLE_FULL] = "a table is full",
 		[DAX_DROP_INFLIGHT_FULL] = "too many operations in flight to time",
 		[DAX_DROP_EVENTS_FULL] = "the ring buffer was full",
+		[DAX_DROP_MISSED] = "the kernel skipped a run of a program preempted inside another run of it (a preemptible kernel)",
 	};
 
 	for (int i = 0; i < DAX_NR_DROPS; i++) {
