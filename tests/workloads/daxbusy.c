@@ -91,11 +91,15 @@ static void die(const char *what)
 	exit(1);
 }
 
-/* The task sleeping in the background reclaim's wait for a page, or 0 */
+/*
+ * The task sleeping in the background reclaim's wait for a page, or 0.
+ * A substring of the stack: fuse_dax_break_layouts() on 6.12, 7.3's
+ * dax_break_layout() (fuse's wrapper is a tail call there).
+ */
 static pid_t find_waiting_worker(void)
 {
 	static const char *const worker_waits[] = {
-		"fuse_dax_break_layouts", "fuse_dax_free_mem_worker", NULL
+		"dax_break_layout", "fuse_dax_free_mem_worker", NULL
 	};
 	struct dirent *d;
 	pid_t pid = 0;
@@ -323,7 +327,8 @@ static void *inliner(void *arg)
 /* --inline, steps 1 to 6 */
 static void run_inline(struct busy *b, const char *old, const char *filler, long nr)
 {
-	static const char *const waits_page[] = { "fuse_dax_break_layouts", NULL };
+	/* a substring: fuse_dax_break_layouts() on 6.12, dax_break_layout() on 7.3 */
+	static const char *const waits_page[] = { "dax_break_layout", NULL };
 	/* the stack leaves out the scheduler's own functions, the wait's */
 	static const char *const waits_reply[] = { "reclaim_one_dmap_locked", NULL };
 	read_ranges(old, 0, 1);
