@@ -286,6 +286,8 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 	json_i64(&j, env.o.interval);
 	json_key(&j, "dropped");
 	json_u64(&j, dropped_since(now, before));
+	json_key(&j, "missed");
+	json_u64(&j, now->drops.n[DAX_DROP_MISSED] - before->drops.n[DAX_DROP_MISSED]);
 	json_key(&j, "mounts");
 	json_array_begin(&j);
 	for (int i = 0; i < now->n; i++) {

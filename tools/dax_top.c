@@ -635,6 +635,8 @@ static void print_json(const struct view *v)
 	json_u64(&j, v->rows_evicted);
 	json_key(&j, "dropped");
 	json_u64(&j, dax_drops_unreported(&v->drops));
+	json_key(&j, "missed");
+	json_u64(&j, dax_drops_unreported_missed(&v->drops));
 	json_key(&j, "mounts");
 	json_array_begin(&j);
 	for (int i = 0; i < s->nmounts; i++)

@@ -41,6 +41,11 @@ __u64 dax_drops_unreported(const struct dax_drops *d)
 	return n;
 }
 
+__u64 dax_drops_unreported_missed(const struct dax_drops *d)
+{
+	return d->n[DAX_DROP_MISSED] - d->reported[DAX_DROP_MISSED];
+}
+
 void dax_drops_report(const char *tool, struct dax_drops *d,
 		      const char *table_fix)
 {

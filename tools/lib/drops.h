@@ -18,6 +18,12 @@ int dax_drops_read(struct bpf_map *map, struct dax_drops *d);
 __u64 dax_drops_unreported(const struct dax_drops *d);
 
 /*
+ * Of those, the runs of the tool's programs the kernel skipped
+ * (DAX_DROP_MISSED): JSON's "missed", apart from the other causes.
+ */
+__u64 dax_drops_unreported_missed(const struct dax_drops *d);
+
+/*
  * One line on stderr for each cause that grew since the last call,
  * naming the fix; table_fix says how to make that tool's table bigger.
  */
