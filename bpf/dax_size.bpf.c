@@ -268,66 +268,78 @@ int BPF_PROG(fault_exit_fn, struct vm_fault *vmf, unsigned int order,
 	return fault_done(vmf, ret);
 }
 
-/* kprobe: dax_iomap_rw()'s and dax_iomap_fault()'s arguments */
-struct dax_call {
-	const void *a, *b;
+/*
+ * kprobe: dax_iomap_rw()'s and dax_iomap_fault()'s arguments, a map
+ * each: a read(2) into a buffer mapped from a DAX file faults inside
+ * dax_iomap_rw().
+ */
+struct rw_call {
+	const struct kiocb *iocb;
+	const struct iov_iter *iter;
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_INFLIGHT);
 	__type(key, __u64);			/* thread id */
-	__type(value, struct dax_call);
-} dax_calls SEC(".maps");
+	__type(value, struct rw_call);
+} rw_calls SEC(".maps");
 
-static __always_inline int dax_call_enter(const void *a, const void *b)
-{
-	struct dax_call c = { .a = a, .b = b };
-	__u64 tid = current_tid();
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_INFLIGHT);
+	__type(key, __u64);			/* thread id */
+	__type(value, const struct vm_fault *);
+} fault_calls SEC(".maps");
 
-	if (bpf_map_update_elem(&dax_calls, &tid, &c, BPF_ANY))
-		count_drop(DAX_DROP_INFLIGHT_FULL);
-	return 0;
-}
-
-static __always_inline bool dax_call_exit(struct dax_call *c)
+/* Take a kprobe's saved arguments out of map into value */
+static __always_inline bool call_done(void *map, void *value, __u32 size)
 {
 	__u64 tid = current_tid();
-	struct dax_call *p = bpf_map_lookup_elem(&dax_calls, &tid);
+	void *p = bpf_map_lookup_elem(map, &tid);
 
 	if (!p)
 		return false;
-	*c = *p;
-	bpf_map_delete_elem(&dax_calls, &tid);
+	__builtin_memcpy(value, p, size);
+	bpf_map_delete_elem(map, &tid);
 	return true;
 }
 
 SEC("kprobe/dax_iomap_rw")
-int BPF_KPROBE(rw_entry_kp, struct kiocb *iocb, struct iov_iter *iter)
+int BPF_KPROBE(rw_entry_kp, const struct kiocb *iocb, const struct iov_iter *iter)
 {
-	return dax_call_enter(iocb, iter);
+	struct rw_call c = { .iocb = iocb, .iter = iter };
+	__u64 tid = current_tid();
+
+	if (bpf_map_update_elem(&rw_calls, &tid, &c, BPF_ANY))
+		count_drop(DAX_DROP_INFLIGHT_FULL);
+	return 0;
 }
 
 SEC("kretprobe/dax_iomap_rw")
 int BPF_KRETPROBE(rw_exit_kp, long ret)
 {
-	struct dax_call c;
+	struct rw_call c;
 
-	return dax_call_exit(&c) ? rw_done(c.a, c.b, ret) : 0;
+	return call_done(&rw_calls, &c, sizeof(c)) ? rw_done(c.iocb, c.iter, ret) : 0;
 }
 
 SEC("kprobe/dax_iomap_fault")
-int BPF_KPROBE(fault_entry_kp, struct vm_fault *vmf)
+int BPF_KPROBE(fault_entry_kp, const struct vm_fault *vmf)
 {
-	return dax_call_enter(vmf, NULL);
+	__u64 tid = current_tid();
+
+	if (bpf_map_update_elem(&fault_calls, &tid, &vmf, BPF_ANY))
+		count_drop(DAX_DROP_INFLIGHT_FULL);
+	return 0;
 }
 
 SEC("kretprobe/dax_iomap_fault")
 int BPF_KRETPROBE(fault_exit_kp, unsigned int ret)
 {
-	struct dax_call c;
+	const struct vm_fault *vmf;
 
-	return dax_call_exit(&c) ? fault_done(c.a, ret) : 0;
+	return call_done(&fault_calls, &vmf, sizeof(vmf)) ? fault_done(vmf, ret) : 0;
 }
 
 SEC("fexit/fuse_setup_one_mapping")
