@@ -542,7 +542,10 @@ req_fcd(const struct fuse_req *req)
 	return BPF_CORE_READ(req, fm, fc, dax);
 }
 
-/* The mount's device: from the request, else from a setup seen on it. */
+/*
+ * The mount's device: from the request, else from a setup seen on its
+ * pool (0 for a removal before any setup the tool saw: shown as 0:0).
+ */
 static __always_inline __u32 req_dev(const struct fuse_req *req,
 				     const struct fuse_conn_dax *fcd)
 {
@@ -612,10 +615,11 @@ static __always_inline int fn_setup_begin(const struct inode *inode,
 {
 	const struct fuse_conn_dax *fcd = inode_fcd(inode);
 	__u64 key = (__u64)fcd;
-	__u32 dev = inode_dev(inode);
+	__u32 dev = inode_dev(inode), *known = bpf_map_lookup_elem(&fn_devs, &key);
 
-	if (!bpf_map_lookup_elem(&fn_devs, &key))
-		bpf_map_update_elem(&fn_devs, &key, &dev, BPF_NOEXIST);
+	/* a pool freed and its memory reused by a new mount: the new dev */
+	if (!known || *known != dev)
+		bpf_map_update_elem(&fn_devs, &key, &dev, BPF_ANY);
 	return fuse_dax_setup_begin_handler(inode, window_offset, upgrade, 0,
 					    POOL_VALUES(fcd));
 }
