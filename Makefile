@@ -34,8 +34,8 @@ deps:
 	echo "deps: installing $$(echo $$missing)"; \
 	eval "$$suites true" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$line -qq
 
-# Both variants patch one source tree in $(BUILD): one build at a time
-# (a second make waits for the first).
+# The variants share $(BUILD) (default and debug one patched source tree,
+# mainline its own): one build at a time (a second make waits for the first).
 KERNEL_BUILD	= mkdir -p $(BUILD) && flock $(BUILD)/kernel.lock kernel/build.sh $(BUILD)
 
 kernel: deps
@@ -74,7 +74,7 @@ unit-test: deps tools
 	tests/run --build $(BUILD) --unit
 
 # guest/exporter installs the package (make test's unit/deb.sh builds it)
-guest-test: deps kernel tools deb
+guest-test: deps kernel kernel-mainline tools deb
 	tests/run --build $(BUILD) --guest
 
 # The guest tests on the debug kernel: any checker report fails the test

@@ -7,14 +7,14 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# checkpatch_of PACKAGE: the path of PACKAGE's checkpatch.pl, unpacked
-checkpatch_of() {
+# unpack_checkpatch PACKAGE: PACKAGE's checkpatch.pl, unpacked into
+# $tmp/PACKAGE/scripts
+unpack_checkpatch() {
 	local pkg=$1
 	tar -C "$tmp" -xf "/usr/src/$pkg.tar.xz" \
 		"$pkg/scripts/checkpatch.pl" "$pkg/scripts/spelling.txt" \
 		"$pkg/scripts/const_structs.checkpatch" ||
 		fail "no checkpatch.pl in /usr/src/$pkg.tar.xz: make deps installs $pkg"
-	echo "$tmp/$pkg/scripts/checkpatch.pl"
 }
 
 # idiom_only PATCH < REPORT: checkpatch's complaints that are not the
@@ -51,8 +51,8 @@ for block in re.split(r"\n(?=(?:ERROR|WARNING|CHECK):)", sys.stdin.read()):
 
 # check_dir DIR PACKAGE
 check_dir() {
-	local dir=$1 checkpatch n=0 p f report left
-	checkpatch=$(checkpatch_of "$2") || exit 1
+	local dir=$1 checkpatch=$tmp/$2/scripts/checkpatch.pl n=0 p f report left
+	unpack_checkpatch "$2"
 	while read -r p; do
 		case $p in ''|'#'*) continue ;; esac
 		f=$repo/kernel/$dir/$p

@@ -5,7 +5,8 @@
 # applying alone to the plain source, and the whole series applying
 # with `git am -3`, whose three-way fallback needs index lines that name
 # blobs of that source.  kernel/patches is for linux-source-6.12,
-# kernel/patches-7.3 for linux-source-7.3 (mainline).
+# kernel/patches-7.3 for linux-source-7.3 (mainline); each is checked
+# against its own plain source.
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/../lib/check.sh"
@@ -49,7 +50,7 @@ check_series() {
 	done
 	[ ${#fixes[@]} -gt 0 ] || fail "no patch carries a Fixes: tag"
 
-	# plain linux-source-6.12, only the files the series touches, as a git
+	# the plain source, only the files the series touches, as a git
 	# tree: blobs hash alike, so the patches' index lines resolve in it
 	tmp=$(mktemp -d)
 	mapfile -t files < <(cd "$patches" && cat "${series[@]}" |
