@@ -163,6 +163,29 @@ static __always_inline int evict(const struct inode *inode)
 	return record(inode_dev(inode), inode_ino(inode), 0, 0, DAX_SIZE_EVICT);
 }
 
+/* kprobe: a function's arguments kept by thread for its kretprobe */
+static __always_inline int call_save(void *map, const void *args)
+{
+	__u64 tid = current_tid();
+
+	if (bpf_map_update_elem(map, &tid, args, BPF_ANY))
+		count_drop(DAX_DROP_INFLIGHT_FULL);
+	return 0;
+}
+
+/* kretprobe: take them back out of map into args; false if none */
+static __always_inline bool call_done(void *map, void *args, __u32 size)
+{
+	__u64 tid = current_tid();
+	void *p = bpf_map_lookup_elem(map, &tid);
+
+	if (!p)
+		return false;
+	__builtin_memcpy(args, p, size);
+	bpf_map_delete_elem(map, &tid);
+	return true;
+}
+
 #define LOOKUP_PROTO							\
 	struct inode *inode, loff_t pos, loff_t length, unsigned int flags, \
 	struct iomap *iomap, struct iomap *srcmap
@@ -179,25 +202,17 @@ int BPF_KPROBE(lookup_entry_kp, struct inode *inode, loff_t pos, loff_t length,
 	       unsigned int flags)
 {
 	struct lookup l = { .inode = inode, .pos = pos, .flags = flags };
-	__u64 tid = current_tid();
 
-	if (bpf_map_update_elem(&lookups, &tid, &l, BPF_ANY))
-		count_drop(DAX_DROP_INFLIGHT_FULL);
-	return 0;
+	return call_save(&lookups, &l);
 }
 
 SEC("kretprobe/fuse_iomap_begin")
 int BPF_KRETPROBE(lookup_exit_kp, int ret)
 {
-	__u64 tid = current_tid();
-	struct lookup *p = bpf_map_lookup_elem(&lookups, &tid);
 	struct lookup l;
 
-	if (!p)
-		return 0;
-	l = *p;
-	bpf_map_delete_elem(&lookups, &tid);
-	return lookup_done(l.inode, l.pos, l.flags, ret);
+	return call_done(&lookups, &l, sizeof(l)) ?
+	       lookup_done(l.inode, l.pos, l.flags, ret) : 0;
 }
 
 /* fs/dax's stand-ins for fuse_iomap_begin(), for fuse files only */
@@ -292,28 +307,12 @@ struct {
 	__type(value, const struct vm_fault *);
 } fault_calls SEC(".maps");
 
-/* Take a kprobe's saved arguments out of map into value */
-static __always_inline bool call_done(void *map, void *value, __u32 size)
-{
-	__u64 tid = current_tid();
-	void *p = bpf_map_lookup_elem(map, &tid);
-
-	if (!p)
-		return false;
-	__builtin_memcpy(value, p, size);
-	bpf_map_delete_elem(map, &tid);
-	return true;
-}
-
 SEC("kprobe/dax_iomap_rw")
 int BPF_KPROBE(rw_entry_kp, const struct kiocb *iocb, const struct iov_iter *iter)
 {
 	struct rw_call c = { .iocb = iocb, .iter = iter };
-	__u64 tid = current_tid();
 
-	if (bpf_map_update_elem(&rw_calls, &tid, &c, BPF_ANY))
-		count_drop(DAX_DROP_INFLIGHT_FULL);
-	return 0;
+	return call_save(&rw_calls, &c);
 }
 
 SEC("kretprobe/dax_iomap_rw")
@@ -327,11 +326,7 @@ int BPF_KRETPROBE(rw_exit_kp, long ret)
 SEC("kprobe/dax_iomap_fault")
 int BPF_KPROBE(fault_entry_kp, const struct vm_fault *vmf)
 {
-	__u64 tid = current_tid();
-
-	if (bpf_map_update_elem(&fault_calls, &tid, &vmf, BPF_ANY))
-		count_drop(DAX_DROP_INFLIGHT_FULL);
-	return 0;
+	return call_save(&fault_calls, &vmf);
 }
 
 SEC("kretprobe/dax_iomap_fault")
@@ -353,25 +348,17 @@ SEC("kprobe/fuse_setup_one_mapping")
 int BPF_KPROBE(setup_entry_kp, FN_SETUP_PROTO)
 {
 	struct fn_setup s = { .inode = inode, .upgrade = upgrade };
-	__u64 tid = current_tid();
 
-	if (bpf_map_update_elem(&fn_setups, &tid, &s, BPF_ANY))
-		count_drop(DAX_DROP_INFLIGHT_FULL);
-	return 0;
+	return call_save(&fn_setups, &s);
 }
 
 SEC("kretprobe/fuse_setup_one_mapping")
 int BPF_KRETPROBE(setup_exit_kp, int ret)
 {
-	__u64 tid = current_tid();
-	struct fn_setup *p = bpf_map_lookup_elem(&fn_setups, &tid);
 	struct fn_setup s;
 
-	if (!p)
-		return 0;
-	s = *p;
-	bpf_map_delete_elem(&fn_setups, &tid);
-	return setup_done(s.inode, s.upgrade, ret);
+	return call_done(&fn_setups, &s, sizeof(s)) ?
+	       setup_done(s.inode, s.upgrade, ret) : 0;
 }
 
 SEC("fentry/fuse_dax_inode_cleanup")
