@@ -163,29 +163,6 @@ static __always_inline int evict(const struct inode *inode)
 	return record(inode_dev(inode), inode_ino(inode), 0, 0, DAX_SIZE_EVICT);
 }
 
-/* kprobe: a function's arguments kept by thread for its kretprobe */
-static __always_inline int call_save(void *map, const void *args)
-{
-	__u64 tid = current_tid();
-
-	if (bpf_map_update_elem(map, &tid, args, BPF_ANY))
-		count_drop(DAX_DROP_INFLIGHT_FULL);
-	return 0;
-}
-
-/* kretprobe: take them back out of map into args; false if none */
-static __always_inline bool call_done(void *map, void *args, __u32 size)
-{
-	__u64 tid = current_tid();
-	void *p = bpf_map_lookup_elem(map, &tid);
-
-	if (!p)
-		return false;
-	__builtin_memcpy(args, p, size);
-	bpf_map_delete_elem(map, &tid);
-	return true;
-}
-
 #define LOOKUP_PROTO							\
 	struct inode *inode, loff_t pos, loff_t length, unsigned int flags, \
 	struct iomap *iomap, struct iomap *srcmap

@@ -334,6 +334,29 @@ static __always_inline __u64 start_end(__u64 id, __u32 dev, __u32 kind,
  * Lookup-or-create for the per-CPU maps of counters and histograms; a
  * full map is counted as a drop.
  */
+/* kprobe: a function's arguments kept by thread for its kretprobe */
+static __always_inline int call_save(void *map, const void *args)
+{
+	__u64 tid = current_tid();
+
+	if (bpf_map_update_elem(map, &tid, args, BPF_ANY))
+		count_drop(DAX_DROP_INFLIGHT_FULL);
+	return 0;
+}
+
+/* kretprobe: take them back out of map into args; false if none */
+static __always_inline bool call_done(void *map, void *args, __u32 size)
+{
+	__u64 tid = current_tid();
+	void *p = bpf_map_lookup_elem(map, &tid);
+
+	if (!p)
+		return false;
+	__builtin_memcpy(args, p, size);
+	bpf_map_delete_elem(map, &tid);
+	return true;
+}
+
 static __always_inline void *map_get(void *map, const void *key,
 				     const void *zero)
 {
@@ -673,23 +696,17 @@ int BPF_KPROBE(setup_entry_kp, FN_SETUP_PROTO)				\
 		.window_offset = dmap_window(dmap),			\
 		.upgrade = upgrade,					\
 	};								\
-	__u64 tid = current_tid();					\
 									\
-	if (bpf_map_update_elem(&fn_setups, &tid, &s, BPF_ANY))	\
-		count_drop(DAX_DROP_INFLIGHT_FULL);			\
+	call_save(&fn_setups, &s);					\
 	return fn_setup_begin(inode, s.window_offset, upgrade);		\
 }									\
 SEC("kretprobe/fuse_setup_one_mapping")					\
 int BPF_KRETPROBE(setup_exit_kp, int ret)				\
 {									\
-	__u64 tid = current_tid();					\
-	struct fn_setup *p = bpf_map_lookup_elem(&fn_setups, &tid);	\
 	struct fn_setup s;						\
 									\
-	if (!p)								\
+	if (!call_done(&fn_setups, &s, sizeof(s)))			\
 		return 0;						\
-	s = *p;								\
-	bpf_map_delete_elem(&fn_setups, &tid);				\
 	return fuse_dax_setup_end_handler(s.inode, s.window_offset,	\
 		s.upgrade, ret, POOL_VALUES(inode_fcd(s.inode)));	\
 }									\

@@ -276,7 +276,7 @@ static void print_json(struct json *j, const struct entry *e)
 	json_object_end(j);
 }
 
-static void print_table(const struct table *t, __u64 dropped, __u64 missed)
+static void print_table(const struct table *t, const struct dax_drops *drops)
 {
 	struct json j;
 	char when[16];
@@ -286,10 +286,7 @@ static void print_table(const struct table *t, __u64 dropped, __u64 missed)
 		json_report_begin(&j, stdout, now);
 		json_key(&j, "unit");
 		json_string(&j, unit());
-		json_key(&j, "dropped");
-		json_u64(&j, dropped);
-		json_key(&j, "missed");
-		json_u64(&j, missed);
+		dax_drops_json(&j, drops);
 		json_key(&j, "histograms");
 		json_array_begin(&j);
 	} else if (env.timestamp) {
@@ -332,8 +329,7 @@ static int report(void *ctx, bool last)
 	if (err)
 		return err;
 	/* samples lost in this interval: in JSON, and on stderr */
-	print_table(&r->delta, dax_drops_unreported(&r->drops),
-		    dax_drops_unreported_missed(&r->drops));
+	print_table(&r->delta, &r->drops);
 	dax_drops_report(tool, &r->drops, "raise --max-entries");
 	tmp = r->before;
 	r->before = r->now;

@@ -634,10 +634,7 @@ static int report(void *ctx, bool last)
 		return err;
 	if (env.json) {
 		json_report_begin(&j, stdout, now);
-		json_key(&j, "dropped");
-		json_u64(&j, dax_drops_unreported(&r->drops));
-		json_key(&j, "missed");
-		json_u64(&j, dax_drops_unreported_missed(&r->drops));
+		dax_drops_json(&j, &r->drops);
 		json_key(&j, "mounts");
 		json_array_begin(&j);
 	} else if (env.timestamp) {

@@ -266,28 +266,27 @@ static void print_lines(struct snapshot *now, struct snapshot *before)
 }
 
 /* Updates the BPF side could not make in this interval. */
-static __u64 dropped_since(const struct snapshot *now,
-			   const struct snapshot *before)
+/* The interval's drops: what before counted is what was reported */
+static struct dax_drops drops_since(const struct snapshot *now,
+				    const struct snapshot *before)
 {
-	__u64 n = 0;
+	struct dax_drops d;
 
-	for (int i = 0; i < DAX_NR_DROPS; i++)
-		n += now->drops.n[i] - before->drops.n[i];
-	return n;
+	memcpy(d.n, now->drops.n, sizeof(d.n));
+	memcpy(d.reported, before->drops.n, sizeof(d.reported));
+	return d;
 }
 
 static void print_json(struct snapshot *now, struct snapshot *before)
 {
+	struct dax_drops drops = drops_since(now, before);
 	char name[256], devno[32];
 	struct json j;
 
 	json_report_begin(&j, stdout, time(NULL));
 	json_key(&j, "interval_s");
 	json_i64(&j, env.o.interval);
-	json_key(&j, "dropped");
-	json_u64(&j, dropped_since(now, before));
-	json_key(&j, "missed");
-	json_u64(&j, now->drops.n[DAX_DROP_MISSED] - before->drops.n[DAX_DROP_MISSED]);
+	dax_drops_json(&j, &drops);
 	json_key(&j, "mounts");
 	json_array_begin(&j);
 	for (int i = 0; i < now->n; i++) {

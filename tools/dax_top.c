@@ -633,10 +633,7 @@ static void print_json(const struct view *v)
 	json_string(&j, env.per_inode ? "inode" : "process");
 	json_key(&j, "rows_evicted");
 	json_u64(&j, v->rows_evicted);
-	json_key(&j, "dropped");
-	json_u64(&j, dax_drops_unreported(&v->drops));
-	json_key(&j, "missed");
-	json_u64(&j, dax_drops_unreported_missed(&v->drops));
+	dax_drops_json(&j, &v->drops);
 	json_key(&j, "mounts");
 	json_array_begin(&j);
 	for (int i = 0; i < s->nmounts; i++)

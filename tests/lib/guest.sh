@@ -129,6 +129,13 @@ json_missed() {
 	jq -s '[.[].missed] | add // 0' "$1"
 }
 
+# expect_only_missed WHAT FILE: the tool's --json in FILE dropped no
+# update but for runs the kernel skipped.
+expect_only_missed() {
+	expect_eq "$1: updates dropped but for skipped runs" 0 \
+		"$(( $(json_dropped "$2") - $(json_missed "$2") ))"
+}
+
 # expect_counted WHAT TRUTH SEEN MISSED: a tool's count against ground
 # truth: equal, or short by no more than MISSED, the runs of the tool's
 # programs the kernel skipped; never more than the truth.  Shortfalls

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "drops.h"
 #include "attach.h"
+#include "json.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -41,9 +42,12 @@ __u64 dax_drops_unreported(const struct dax_drops *d)
 	return n;
 }
 
-__u64 dax_drops_unreported_missed(const struct dax_drops *d)
+void dax_drops_json(struct json *j, const struct dax_drops *d)
 {
-	return d->n[DAX_DROP_MISSED] - d->reported[DAX_DROP_MISSED];
+	json_key(j, "dropped");
+	json_u64(j, dax_drops_unreported(d));
+	json_key(j, "missed");
+	json_u64(j, d->n[DAX_DROP_MISSED] - d->reported[DAX_DROP_MISSED]);
 }
 
 void dax_drops_report(const char *tool, struct dax_drops *d,

@@ -17,11 +17,13 @@ int dax_drops_read(struct bpf_map *map, struct dax_drops *d);
 /* Updates lost since the last dax_drops_report(), all causes. */
 __u64 dax_drops_unreported(const struct dax_drops *d);
 
+struct json;
+
 /*
- * Of those, the runs of the tool's programs the kernel skipped
- * (DAX_DROP_MISSED): JSON's "missed", apart from the other causes.
+ * JSON's "dropped" (dax_drops_unreported()) and "missed": of those, the
+ * runs of the tool's programs the kernel skipped (DAX_DROP_MISSED).
  */
-__u64 dax_drops_unreported_missed(const struct dax_drops *d);
+void dax_drops_json(struct json *j, const struct dax_drops *d);
 
 /*
  * One line on stderr for each cause that grew since the last call,
