@@ -143,3 +143,15 @@ int coh_sync(struct window *w, uint64_t nodeid)
 	window_unlock(w);
 	return err;
 }
+
+int coh_changed(struct window *w, uint64_t nodeid)
+{
+	int err;
+
+	if (!w)
+		return 0;
+	window_lock(w);
+	err = window_refresh_locked(w, nodeid, 0, UINT64_MAX);
+	window_unlock(w);
+	return err;
+}

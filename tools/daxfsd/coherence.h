@@ -30,5 +30,10 @@ int coh_truncate(struct window *w, uint64_t nodeid, int fd, off_t size);
 int coh_fallocate(struct window *w, uint64_t nodeid, int fd, int mode,
 		  off_t off, off_t len);
 int coh_sync(struct window *w, uint64_t nodeid);
+/* The file changed behind the server (not through a request): file ->
+ * window again for every chunk of nodeid.  The file's bytes win: stores
+ * the guest has not written back yet are lost, as a copy cannot merge
+ * them (a real VMM's window is the file and needs nothing). */
+int coh_changed(struct window *w, uint64_t nodeid);
 
 #endif

@@ -178,6 +178,38 @@ void inode_forget(struct inode_table *t, uint64_t nodeid, uint64_t n)
 	pthread_mutex_unlock(&t->lock);
 }
 
+int inode_known_ids(struct inode_table *t, uint64_t **ids, size_t *n)
+{
+	size_t cap = 16;
+
+	*n = 0;
+	*ids = NULL;
+	pthread_mutex_lock(&t->lock);
+	for (unsigned b = 0; b < INODE_BUCKETS; b++) {
+		for (struct inode *ino = t->by_id[b]; ino; ino = ino->id_next) {
+			uint64_t *more;
+
+			if (!ino->nlookup || ino->nodeid == FUSE_ROOT_ID)
+				continue;
+			if (!*ids || *n == cap) {
+				cap = *ids ? cap * 2 : cap;
+				more = realloc(*ids, cap * sizeof(**ids));
+				if (!more) {
+					pthread_mutex_unlock(&t->lock);
+					free(*ids);
+					*ids = NULL;
+					*n = 0;
+					return -ENOMEM;
+				}
+				*ids = more;
+			}
+			(*ids)[(*n)++] = ino->nodeid;
+		}
+	}
+	pthread_mutex_unlock(&t->lock);
+	return 0;
+}
+
 void inode_proc_path(const struct inode *ino, char *buf, size_t size)
 {
 	snprintf(buf, size, "/proc/self/fd/%d", ino->fd);

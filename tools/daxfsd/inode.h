@@ -50,6 +50,10 @@ struct inode *inode_add_lookup(struct inode_table *t, int fd, const struct stat 
 /* FORGET: drops n kernel references. */
 void inode_forget(struct inode_table *t, uint64_t nodeid, uint64_t n);
 
+/* The nodeids the kernel holds, the root aside: *ids a malloc()ed
+ * array of *n (the caller frees it).  0 or -ENOMEM. */
+int inode_known_ids(struct inode_table *t, uint64_t **ids, size_t *n);
+
 /* "/proc/self/fd/N" for ino, to reopen an O_PATH fd with real access. */
 void inode_proc_path(const struct inode *ino, char *buf, size_t size);
 

@@ -4,9 +4,11 @@
  * the VMM's part of virtio-fs DAX, with a pmem device as the DAX window.
  * This file: options, startup, signals, shutdown.
  */
+#include "coherence.h"
 #include "inject.h"
 #include "inode.h"
 #include "mount.h"
+#include "proto.h"
 #include "server.h"
 #include "session.h"
 #include "stats.h"
@@ -15,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <linux/fuse.h>
 #include <pthread.h>
@@ -81,7 +84,11 @@ static void usage(FILE *f)
 "stalled REMOVEMAPPING stops all service until SIGUSR2.\n"
 "\n"
 "Signals: SIGUSR1 writes the stats file; SIGUSR2 toggles the REMOVEMAPPING\n"
-"stall; SIGINT/SIGTERM/SIGHUP release held replies and unmount lazily;\n"
+"stall; SIGRTMIN says the files in SOURCE_DIR changed behind daxfsd: it\n"
+"copies them into the window again (stores the guest has not synced are\n"
+"lost) and tells the kernel (FUSE_NOTIFY_INVAL_INODE, each file it\n"
+"knows), then prints \"daxfsd: told the kernel N files changed\";\n"
+"SIGINT/SIGTERM/SIGHUP release held replies and unmount lazily;\n"
 "daxfsd exits when the kernel lets go of the file system (once nothing in\n"
 "it is open).\n"
 "Exit status: 0 after unmount, 1 on a runtime or mount error, 2 on bad\n"
@@ -253,6 +260,33 @@ static void write_stats(const struct server *srv, const char *path)
 		fprintf(stderr, "daxfsd: writing stats to %s: %s\n", path, strerror(-err));
 }
 
+/* SIGRTMIN: what a server does when its files change under it.  The
+ * kernel may forget a file meanwhile (ENOENT): nothing to tell it then. */
+static void tell_files_changed(struct server *srv)
+{
+	size_t n, told = 0;
+	uint64_t *ids;
+	int err;
+
+	err = inode_known_ids(&srv->inodes, &ids, &n);
+	if (err) {
+		fprintf(stderr, "daxfsd: listing the files the kernel knows: %s\n", strerror(-err));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		err = coh_changed(srv->win, ids[i]);
+		if (!err)
+			err = proto_notify_inval_inode(srv->devfd, ids[i], 0, 0);
+		if (!err)
+			told++;
+		else if (err != -ENOENT)
+			fprintf(stderr, "daxfsd: telling the kernel nodeid %" PRIu64 " changed: %s\n",
+				ids[i], strerror(-err));
+	}
+	free(ids);
+	fprintf(stderr, "daxfsd: told the kernel %zu files changed\n", told);
+}
+
 static void *signal_thread(void *arg)
 {
 	struct signal_ctx *ctx = arg;
@@ -263,6 +297,10 @@ static void *signal_thread(void *arg)
 			continue;
 		if (atomic_load(&ctx->exiting))
 			return NULL;
+		if (sig == SIGRTMIN) {	/* not a constant: no case label */
+			tell_files_changed(ctx->srv);
+			continue;
+		}
 		switch (sig) {
 		case SIGUSR1:
 			write_stats(ctx->srv, ctx->opts->stats_path);
@@ -408,6 +446,7 @@ int main(int argc, char **argv)
 	sigaddset(&sig.set, SIGHUP);
 	sigaddset(&sig.set, SIGUSR1);
 	sigaddset(&sig.set, SIGUSR2);
+	sigaddset(&sig.set, SIGRTMIN);
 	pthread_sigmask(SIG_BLOCK, &sig.set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 

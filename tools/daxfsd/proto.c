@@ -143,6 +143,21 @@ void reply_two(struct req *r, const void *a, size_t alen, const void *b, size_t 
 	send_reply(r, 0, iov, 2);
 }
 
+int proto_notify_inval_inode(int devfd, uint64_t nodeid, int64_t off, int64_t len)
+{
+	struct fuse_notify_inval_inode_out arg = { .ino = nodeid, .off = off, .len = len };
+	struct fuse_out_header out = {
+		.len = sizeof(out) + sizeof(arg),
+		.error = FUSE_NOTIFY_INVAL_INODE,	/* unique 0: a notification */
+	};
+	struct iovec iov[] = {
+		{ .iov_base = &out, .iov_len = sizeof(out) },
+		{ .iov_base = &arg, .iov_len = sizeof(arg) },
+	};
+
+	return writev(devfd, iov, 2) < 0 ? -errno : 0;
+}
+
 const char *req_string(const struct req *r, size_t off)
 {
 	const char *s = (const char *)r->arg + off;

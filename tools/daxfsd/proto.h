@@ -45,6 +45,11 @@ bool reply_err_taken(struct req *r, int err);
 void reply_buf(struct req *r, const void *data, size_t len);
 void reply_two(struct req *r, const void *a, size_t alen, const void *b, size_t blen);
 
+/* FUSE_NOTIFY_INVAL_INODE: nodeid's attributes and its data from off
+ * (len bytes, 0 for all) may have changed.  The kernel handles it before
+ * the write returns.  0, or -errno (-ENOENT: the kernel forgot nodeid). */
+int proto_notify_inval_inode(int devfd, uint64_t nodeid, int64_t off, int64_t len);
+
 /* The NUL-terminated string at arg + off, or NULL if it runs past the
  * request (the caller replies EINVAL). */
 const char *req_string(const struct req *r, size_t off);
