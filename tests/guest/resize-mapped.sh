@@ -7,7 +7,10 @@
 # fs/dax counts a folio reference for each mapped page (7.x), dropping
 # the DAX entry of a page still mapped warns in dax_folio_put(), and
 # truncate_pagecache() warns for an entry a file system left; guest-init
-# fails the test on any warning.  Last, the size comes in while
+# fails the test on any warning.  In between, the server changes a
+# mapped byte and tells the kernel (FUSE_NOTIFY_INVAL_INODE, which only
+# a /dev/fuse mount with dax_dev= gets for a DAX file): the mapped page
+# reads the new byte, and its entry may not be dropped either.  Last, the size comes in while
 # fallocate(2) holds the file's invalidate_lock: a user without
 # CAP_FSETID extends a setuid file, and file_modified() asks the server
 # for the mode (fuse_setattr() without handle_killpriv); the reply
@@ -78,6 +81,17 @@ expect_eq "the size after the server grew the file" $(( (4 << 20) + 4096 )) \
 	"$(statx_size /tmp/mnt/f)"
 expect_eq "a mapped page of the grown file, read again" "$(server_byte 12345)" "$(ask 12345)"
 
+# The server changes a mapped byte and says so (FUSE_NOTIFY_INVAL_INODE
+# for the whole file): the DAX entries stay, the page reads the new byte
+byte=$(od -An -tu1 -j 12345 -N1 "$src/f" | tr -d ' ')
+printf "\\$(printf %o $(( (byte + 1) % 256 )))" |
+	dd of="$src/f" bs=1 seek=12345 conv=notrunc status=none
+tell_changed
+grep -q 'told the kernel 1 files changed' "$daxfs_err" ||
+	fail "daxfsd did not tell the kernel of f: $(tail -3 "$daxfs_err")"
+expect_eq "a mapped page the server changed and said so" "byte $(( (byte + 1) % 256 ))" \
+	"$(ask 12345)"
+
 truncate -s $(( (2 << 20) + 4096 )) "$src/f"
 expect_eq "the size after the server shrank the file" $(( (2 << 20) + 4096 )) \
 	"$(statx_size /tmp/mnt/f)"
@@ -118,4 +132,4 @@ exec 9>&-
 expect_eq "the size after fallocate(2)" $(( 3 << 20 )) "$(statx_size /tmp/mnt/f)"
 expect_eq "the setuid bit after a user's fallocate(2)" 777 "$(stat -c %a "$src/f")"
 stop_daxfsd /tmp/mnt
-echo "ok: the mapped file grew and shrank on the server's side, and shrank under fallocate(2), no warning"
+echo "ok: the mapped file grew, changed (the server said so) and shrank on the server's side, and shrank under fallocate(2), no warning"

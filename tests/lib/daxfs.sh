@@ -105,6 +105,21 @@ refresh_stats() {
 	fail "daxfsd wrote no stats file on SIGUSR1"
 }
 
+# tell_changed: the server says its files changed (SIGRTMIN: daxfsd
+# refreshes the window from them and sends FUSE_NOTIFY_INVAL_INODE for
+# each); returns once daxfsd says it told the kernel (the kernel has
+# handled a notification when the write of it returns).
+tell_changed() {
+	local i before
+	before=$(grep -c 'told the kernel' "$daxfs_err")
+	kill -RTMIN "$daxfs_pid"
+	for ((i = 0; i < 300; i++)); do
+		[ "$(grep -c 'told the kernel' "$daxfs_err")" != "$before" ] && return 0
+		sleep 0.1
+	done
+	fail "daxfsd did not tell the kernel its files changed: $(tail -3 "$daxfs_err")"
+}
+
 # stat_of KEY: a number from the server's stats JSON ("SETUPMAPPING",
 # "removemapping_ranges", ...).
 stat_of() {
