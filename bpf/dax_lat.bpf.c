@@ -74,13 +74,12 @@ static __always_inline int end(__u64 id, __u32 dev, __u32 kind)
 
 DAX_EVENT(fuse_dax_setup_begin, SETUP)
 {
-	return begin(current_tid(), inode_dev(inode), DAX_LAT_SETUP,
-		     inode_ino(inode));
+	return begin(current_tid(), dev, DAX_LAT_SETUP, ino);
 }
 
 DAX_EVENT(fuse_dax_setup_end, SETUP)
 {
-	return end(current_tid(), inode_dev(inode), DAX_LAT_SETUP);
+	return end(current_tid(), dev, DAX_LAT_SETUP);
 }
 
 /* A removal is timed by its range: the worker may end another's. */
@@ -106,12 +105,12 @@ DAX_EVENT(fuse_dax_reclaim_end, RECLAIM)
 
 DAX_WAIT_HANDLER(wait_begin)
 {
-	return begin(current_tid(), inode_dev(inode), kind, inode_ino(inode));
+	return begin(current_tid(), dev, kind, ino);
 }
 
 DAX_WAIT_HANDLER(wait_end)
 {
-	return end(current_tid(), inode_dev(inode), kind);
+	return end(current_tid(), dev, kind);
 }
 
 DAX_WAIT_EVENTS(wait_begin, wait_end)

@@ -67,13 +67,16 @@ struct {
 
 static const struct dax_size_mount mount_zero;
 
-static __always_inline struct dax_size_mount *mount_of(const struct inode *inode)
+/* direct: how inode is read (daxmon.bpf.h); fexit and fentry programs
+ * get it from the kernel's BTF, the others as a bare address */
+static __always_inline struct dax_size_mount *mount_of(const struct inode *inode,
+						       bool direct)
 {
-	__u32 dev = inode_dev(inode);
+	__u32 dev = inode_dev(inode, direct);
 	struct dax_size_mount *m = map_get(&mounts, &dev, &mount_zero);
 
 	if (m && !m->nr_ranges)
-		m->nr_ranges = pool_ranges(inode_fcd(inode));
+		m->nr_ranges = pool_ranges(inode_fcd(inode, direct), false);
 	return m;
 }
 
@@ -120,36 +123,37 @@ static __always_inline int record(__u32 dev, __u64 ino, __u64 idx,
 }
 
 static __always_inline int lookup_done(const struct inode *inode, __s64 pos,
-				       __u32 flags, int ret)
+				       __u32 flags, int ret, bool direct)
 {
 	struct dax_size_mount *m;
 	__u64 ino, idx;
 
 	/* an error, or a fault sent to wait: it comes back when retried */
-	if (ret || pos < 0 || pos >= BPF_CORE_READ(inode, i_size))
+	if (ret || pos < 0 ||
+	    pos >= (direct ? inode->i_size : BPF_CORE_READ(inode, i_size)))
 		return 0;
-	m = mount_of(inode);
+	m = mount_of(inode, direct);
 	if (!m)
 		return 0;
 	__sync_fetch_and_add(&m->c[DAX_SIZE_ACCESSES], 1);
-	ino = inode_ino(inode);
+	ino = inode_ino(inode, direct);
 	idx = (__u64)pos >> FUSE_DAX_SHIFT;
 	if (sampled_out(ino, idx))
 		return 0;
-	return record(inode_dev(inode), ino, idx,
+	return record(inode_dev(inode, direct), ino, idx,
 		      (flags & IOMAP_WRITE ? DAX_SIZE_WRITE : 0) |
 		      (flags & IOMAP_FAULT ? DAX_SIZE_FAULT : 0),
 		      DAX_SIZE_ACCESS);
 }
 
 static __always_inline int setup_done(const struct inode *inode, bool upgrade,
-				      int ret)
+				      int ret, bool direct)
 {
 	struct dax_size_mount *m;
 
 	if (ret)
 		return 0;
-	m = mount_of(inode);
+	m = mount_of(inode, direct);
 	if (!m)
 		return 0;
 	__sync_fetch_and_add(&m->c[DAX_SIZE_SETUPS], 1);
@@ -158,9 +162,10 @@ static __always_inline int setup_done(const struct inode *inode, bool upgrade,
 	return 0;
 }
 
-static __always_inline int evict(const struct inode *inode)
+static __always_inline int evict(const struct inode *inode, bool direct)
 {
-	return record(inode_dev(inode), inode_ino(inode), 0, 0, DAX_SIZE_EVICT);
+	return record(inode_dev(inode, direct), inode_ino(inode, direct), 0, 0,
+		      DAX_SIZE_EVICT);
 }
 
 #define LOOKUP_PROTO							\
@@ -170,7 +175,7 @@ static __always_inline int evict(const struct inode *inode)
 SEC("fexit/fuse_iomap_begin")
 int BPF_PROG(lookup_exit_fn, LOOKUP_PROTO, int ret)
 {
-	return lookup_done(inode, pos, flags, ret);
+	return lookup_done(inode, pos, flags, ret, true);
 }
 
 /* BPF_KPROBE takes five arguments at most: the first four are enough */
@@ -189,13 +194,16 @@ int BPF_KRETPROBE(lookup_exit_kp, int ret)
 	struct lookup l;
 
 	return call_done(&lookups, &l, sizeof(l)) ?
-	       lookup_done(l.inode, l.pos, l.flags, ret) : 0;
+	       lookup_done(l.inode, l.pos, l.flags, ret, false) : 0;
 }
 
 /* fs/dax's stand-ins for fuse_iomap_begin(), for fuse files only */
-static __always_inline bool fuse_file(const struct inode *inode)
+static __always_inline bool fuse_file(const struct inode *inode, bool direct)
 {
-	return BPF_CORE_READ(inode, i_sb, s_magic) == FUSE_SUPER_MAGIC;
+	if (!inode)
+		return false;
+	return (direct ? inode->i_sb->s_magic : BPF_CORE_READ(inode, i_sb, s_magic)) ==
+	       FUSE_SUPER_MAGIC;
 }
 
 /* A read or write, walked a range at a time by bpf_loop() */
@@ -209,7 +217,7 @@ static long rw_range(__u64 i, void *ctx)
 {
 	struct rw_walk *w = ctx;
 
-	lookup_done(w->inode, w->pos, w->flags, 0);
+	lookup_done(w->inode, w->pos, w->flags, 0, false);	/* from ctx: no BTF */
 	w->pos = (__s64)((((__u64)w->pos >> FUSE_DAX_SHIFT) + 1) << FUSE_DAX_SHIFT);
 	return 0;
 }
@@ -223,7 +231,7 @@ static __always_inline int rw_done(const struct kiocb *iocb,
 	};
 	__s64 end = BPF_CORE_READ(iocb, ki_pos);	/* moved by done */
 
-	if (done <= 0 || !fuse_file(w.inode))
+	if (done <= 0 || !fuse_file(w.inode, false))
 		return 0;
 	w.pos = end - done;
 	bpf_loop(((__u64)(end - 1) >> FUSE_DAX_SHIFT) -
@@ -232,16 +240,22 @@ static __always_inline int rw_done(const struct kiocb *iocb,
 }
 
 static __always_inline int fault_done(const struct vm_fault *vmf,
-				      unsigned int ret)
+				      unsigned int ret, bool direct)
 {
-	const struct inode *inode = BPF_CORE_READ(vmf, vma, vm_file, f_mapping, host);
+	const struct inode *inode;
 	__u32 flags = IOMAP_FAULT;
 
-	if (ret & VM_FAULT_NOT_MAPPED || !fuse_file(inode))
+	if (ret & VM_FAULT_NOT_MAPPED)
 		return 0;
-	if (BPF_CORE_READ(vmf, flags) & FAULT_FLAG_WRITE)
+	inode = direct ? vmf->vma->vm_file->f_mapping->host :
+			 BPF_CORE_READ(vmf, vma, vm_file, f_mapping, host);
+	if (!fuse_file(inode, direct))
+		return 0;
+	if ((direct ? vmf->flags : BPF_CORE_READ(vmf, flags)) & FAULT_FLAG_WRITE)
 		flags |= IOMAP_WRITE;
-	return lookup_done(inode, (__s64)BPF_CORE_READ(vmf, pgoff) << 12, flags, 0);
+	return lookup_done(inode,
+			   (__s64)(direct ? vmf->pgoff : BPF_CORE_READ(vmf, pgoff)) << 12,
+			   flags, 0, direct);
 }
 
 SEC("fexit/dax_iomap_rw")
@@ -257,7 +271,7 @@ int BPF_PROG(fault_exit_fn, struct vm_fault *vmf, unsigned int order,
 	     void *pfnp, int *iomap_errp, const struct iomap_ops *ops,
 	     unsigned int ret)
 {
-	return fault_done(vmf, ret);
+	return fault_done(vmf, ret, true);
 }
 
 /*
@@ -311,13 +325,13 @@ int BPF_KRETPROBE(fault_exit_kp, unsigned int ret)
 {
 	const struct vm_fault *vmf;
 
-	return call_done(&fault_calls, &vmf, sizeof(vmf)) ? fault_done(vmf, ret) : 0;
+	return call_done(&fault_calls, &vmf, sizeof(vmf)) ? fault_done(vmf, ret, false) : 0;
 }
 
 SEC("fexit/fuse_setup_one_mapping")
 int BPF_PROG(setup_exit_fn, FN_SETUP_PROTO, int ret)
 {
-	return setup_done(inode, upgrade, ret);
+	return setup_done(inode, upgrade, ret, true);
 }
 
 /* kprobe: inside fuse_iomap_begin(), so in a map of its own */
@@ -335,19 +349,19 @@ int BPF_KRETPROBE(setup_exit_kp, int ret)
 	struct fn_setup s;
 
 	return call_done(&fn_setups, &s, sizeof(s)) ?
-	       setup_done(s.inode, s.upgrade, ret) : 0;
+	       setup_done(s.inode, s.upgrade, ret, false) : 0;
 }
 
 SEC("fentry/fuse_dax_inode_cleanup")
 int BPF_PROG(evict_fn, struct inode *inode)
 {
-	return evict(inode);
+	return evict(inode, true);
 }
 
 SEC("kprobe/fuse_dax_inode_cleanup")
 int BPF_KPROBE(evict_kp, struct inode *inode)
 {
-	return evict(inode);
+	return evict(inode, false);
 }
 
 char LICENSE[] SEC("license") = "GPL";

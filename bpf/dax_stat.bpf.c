@@ -44,13 +44,12 @@ static __always_inline void hist_add(__u32 dev, __u32 kind, __u64 ns,
  */
 DAX_EVENT(fuse_dax_setup_begin, SETUP)
 {
-	start_begin(current_tid(), inode_dev(inode), DAX_LAT_SETUP, 0);
+	start_begin(current_tid(), dev, DAX_LAT_SETUP, 0);
 	return 0;
 }
 
 DAX_EVENT(fuse_dax_setup_end, SETUP)
 {
-	__u32 dev = inode_dev(inode);
 	struct dax_stat *s = stat_of(dev, nr_free, nr_busy, nr_ranges);
 	__u64 ns = start_end(current_tid(), dev, DAX_LAT_SETUP, NULL);
 
@@ -74,17 +73,15 @@ DAX_EVENT(fuse_dax_remove_end, REMOVE)
 	struct dax_stat *s = stat_of(dev, nr_free, nr_busy, nr_ranges);
 	__u64 ns = start_end(window_offset, dev, DAX_LAT_REMOVE, NULL);
 	__u64 why = (__u32)reason;	/* 64 bits: the check bounds the index */
-	int uses;
 
 	if (!s)
 		return 0;
 	if (why < DAX_NR_REASONS) {
 		s->c[STAT_REMOVALS + why] += nr;
 		/* why the policy chose it: how used, how old it was */
-		uses = dmap_uses(dmap);
 		if (uses > 0)
 			s->c[STAT_REMOVED_USES + why] += uses * nr;
-		s->c[STAT_REMOVED_AGE_NS + why] += dmap_age_ns(dmap) * nr;
+		s->c[STAT_REMOVED_AGE_NS + why] += age_ns(mapped_ns) * nr;
 	}
 	if (ret)
 		s->c[STAT_REMOVE_ERRORS] += nr;
@@ -116,19 +113,17 @@ DAX_EVENT(fuse_dax_reclaim_end, RECLAIM)
 
 DAX_WAIT_HANDLER(wait_begin)
 {
-	__u32 dev = inode_dev(inode);
 	struct dax_stat *s = stat_of(dev, nr_free, nr_busy, nr_ranges);
 
 	if (!s)
 		return 0;
 	s->c[kind == DAX_LAT_FAULT_WAIT ? STAT_FAULT_WAITS : STAT_ALLOC_WAITS]++;
-	start_begin(current_tid(), dev, kind, inode_ino(inode));
+	start_begin(current_tid(), dev, kind, ino);
 	return 0;
 }
 
 DAX_WAIT_HANDLER(wait_end)
 {
-	__u32 dev = inode_dev(inode);
 	struct dax_stat *s = stat_of(dev, nr_free, nr_busy, nr_ranges);
 	__u64 ns = start_end(current_tid(), dev, kind, NULL);
 	bool fault = kind == DAX_LAT_FAULT_WAIT;

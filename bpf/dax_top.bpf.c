@@ -54,9 +54,8 @@ static __always_inline struct dax_top_row *row_of(__u32 dev, __u64 ino)
 
 DAX_EVENT(fuse_dax_setup_end, SETUP)
 {
-	struct dax_top_mount *m = mount_of(inode_dev(inode), nr_free, nr_busy,
-					   nr_ranges);
-	struct dax_top_row *r = row_of(inode_dev(inode), inode_ino(inode));
+	struct dax_top_mount *m = mount_of(dev, nr_free, nr_busy, nr_ranges);
+	struct dax_top_row *r = row_of(dev, ino);
 
 	if (m)
 		m->c[upgrade ? TOP_M_UPGRADES : TOP_M_SETUPS]++;
@@ -101,12 +100,11 @@ DAX_EVENT(fuse_dax_reclaim_end, RECLAIM)
 /* Every begin goes into starts: user space counts the waits under way. */
 DAX_WAIT_HANDLER(wait_begin)
 {
-	__u32 dev = inode_dev(inode);
 	struct dax_top_mount *m = mount_of(dev, nr_free, nr_busy, nr_ranges);
-	struct dax_top_row *r = row_of(inode_dev(inode), inode_ino(inode));
+	struct dax_top_row *r = row_of(dev, ino);
 	bool fault = kind == DAX_LAT_FAULT_WAIT;
 
-	start_begin(current_tid(), dev, kind, inode_ino(inode));
+	start_begin(current_tid(), dev, kind, ino);
 	if (m)
 		m->c[fault ? TOP_M_FAULT_WAITS : TOP_M_ALLOC_WAITS]++;
 	if (r)
@@ -116,14 +114,13 @@ DAX_WAIT_HANDLER(wait_begin)
 
 DAX_WAIT_HANDLER(wait_end)
 {
-	__u32 dev = inode_dev(inode);
 	__u64 ns = start_end(current_tid(), dev, kind, NULL);
 	struct dax_top_row *r;
 
 	mount_of(dev, nr_free, nr_busy, nr_ranges);
 	if (!ns)
 		return 0;
-	r = row_of(inode_dev(inode), inode_ino(inode));
+	r = row_of(dev, ino);
 	if (!r)
 		return 0;
 	r->c[kind == DAX_LAT_FAULT_WAIT ? TOP_FAULT_WAIT_NS : TOP_ALLOC_WAIT_NS] += ns;

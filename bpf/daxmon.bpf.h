@@ -24,10 +24,11 @@
 	const struct inode *inode, u64 offset,				\
 	const struct fuse_dax_mapping *dmap, bool writable, bool upgrade, \
 	int ret, const struct fuse_conn_dax *fcd
-#define FUSE_DAX_SETUP_VALUES						\
-	inode, dmap_window(dmap), upgrade, ret, POOL_VALUES(fcd)
+#define FUSE_DAX_SETUP_VALUES(d)					\
+	inode_dev(inode, d), inode_ino(inode, d), dmap_window(dmap, d),	\
+	upgrade, ret, POOL_VALUES(fcd, d)
 #define FUSE_DAX_SETUP_ARGS						\
-	const struct inode *inode, u64 window_offset, bool upgrade, int ret, \
+	__u32 dev, __u64 ino, u64 window_offset, bool upgrade, int ret,	\
 	POOL_ARGS
 
 #define FUSE_DAX_REMOVE_TP						\
@@ -36,26 +37,27 @@
 	const struct fuse_conn_dax *fcd
 /*
  * One range per event; the function probes (DAX_FN_PROGRAMS) see a
- * request: nr ranges from window_offset, and not the file (ino 0) nor
- * the range (dmap NULL).  dmap is passed on for the handler that wants
- * its uses and age (dmap_uses(), dmap_age_ns()), read only there.
+ * request: nr ranges from window_offset, and neither the file (ino 0)
+ * nor the range's uses and set-up time (-1 and 0, as on kernels without
+ * the reclaim policy patch).
  */
-#define FUSE_DAX_REMOVE_VALUES						\
-	inode_dev(inode), inode_ino(inode), dmap_window(dmap), reason, ret, \
-	1, dmap, POOL_VALUES(fcd)
+#define FUSE_DAX_REMOVE_VALUES(d)					\
+	inode_dev(inode, d), inode_ino(inode, d), dmap_window(dmap, d),	\
+	reason, ret, 1, dmap_uses(dmap, d), dmap_mapped_ns(dmap, d),	\
+	POOL_VALUES(fcd, d)
 #define FUSE_DAX_REMOVE_ARGS						\
 	__u32 dev, __u64 ino, u64 window_offset,			\
 	enum fuse_dax_reason reason, int ret, unsigned int nr,		\
-	const struct fuse_dax_mapping *dmap, POOL_ARGS
+	int uses, __u64 mapped_ns, POOL_ARGS
 
 /* inode is NULL for the background worker's reclaim */
 #define FUSE_DAX_RECLAIM_TP						\
 	const struct fuse_conn_dax *fcd, const struct inode *inode,	\
 	enum fuse_dax_reason reason, unsigned long nr_to_free,		\
 	unsigned long nr_freed, int ret
-#define FUSE_DAX_RECLAIM_VALUES						\
-	reclaim_dev(fcd, inode), inode_ino(inode), reason, nr_freed, ret, \
-	POOL_VALUES(fcd)
+#define FUSE_DAX_RECLAIM_VALUES(d)					\
+	reclaim_dev(fcd, inode, d), inode_ino(inode, d), reason, nr_freed, \
+	ret, POOL_VALUES(fcd, d)
 #define FUSE_DAX_RECLAIM_ARGS						\
 	__u32 dev, __u64 ino, enum fuse_dax_reason reason,		\
 	unsigned long nr_freed, int ret, POOL_ARGS
@@ -66,39 +68,52 @@
 #define FUSE_DAX_ALLOC_WAIT_TP						\
 	const struct inode *inode, loff_t pos, bool write, int ret,	\
 	const struct fuse_conn_dax *fcd
-#define FUSE_DAX_FAULT_WAIT_VALUES	inode, POOL_VALUES(fcd)
-#define FUSE_DAX_ALLOC_WAIT_VALUES	inode, POOL_VALUES(fcd)
-#define FUSE_DAX_FAULT_WAIT_ARGS	const struct inode *inode, POOL_ARGS
-#define FUSE_DAX_ALLOC_WAIT_ARGS	const struct inode *inode, POOL_ARGS
+#define FUSE_DAX_FAULT_WAIT_VALUES(d)	WAIT_VALUES(inode, fcd, d)
+#define FUSE_DAX_ALLOC_WAIT_VALUES(d)	WAIT_VALUES(inode, fcd, d)
+#define FUSE_DAX_FAULT_WAIT_ARGS	__u32 dev, __u64 ino, POOL_ARGS
+#define FUSE_DAX_ALLOC_WAIT_ARGS	__u32 dev, __u64 ino, POOL_ARGS
+#define WAIT_VALUES(inode, fcd, d)					\
+	inode_dev(inode, d), inode_ino(inode, d), POOL_VALUES(fcd, d)
 
 /* The pool state every event ends with */
 #define POOL_ARGS	long nr_free, unsigned long nr_busy, unsigned long nr_ranges
-#define POOL_VALUES(fcd) pool_free(fcd), pool_busy(fcd), pool_ranges(fcd)
+#define POOL_VALUES(fcd, d)						\
+	pool_free(fcd, d), pool_busy(fcd, d), pool_ranges(fcd, d)
 
 /*
+ * Reading the kernel's structures.  tp_btf and fentry/fexit programs get
+ * pointers the kernel's BTF describes, and load their fields directly
+ * (the verifier makes a load that faults read 0).  raw_tp and kprobe
+ * programs get bare addresses, and each field costs a call of
+ * bpf_probe_read_kernel() (BPF_CORE_READ): seven for every event when
+ * all programs read that way, most of a handler's run.  So each reader
+ * takes direct, a constant the compiler folds, and each program of a
+ * pair reads its own way; a direct load nobody uses is not made at all.
+ *
  * The NULL checks are for the verifier: the pointer arguments of a
  * tracepoint defined in a module are PTR_MAYBE_NULL to tp_btf programs
  * (6.12.y and 6.13+), and fuse is a module on distribution kernels.
  */
-static __always_inline __u32 inode_dev(const struct inode *inode)
+static __always_inline __u32 inode_dev(const struct inode *inode, bool direct)
 {
 	if (!inode)
 		return 0;
-	return BPF_CORE_READ(inode, i_sb, s_dev);
+	return direct ? inode->i_sb->s_dev : BPF_CORE_READ(inode, i_sb, s_dev);
 }
 
-static __always_inline __u64 inode_ino(const struct inode *inode)
+static __always_inline __u64 inode_ino(const struct inode *inode, bool direct)
 {
 	if (!inode)
 		return 0;
-	return BPF_CORE_READ(inode, i_ino);
+	return direct ? inode->i_ino : BPF_CORE_READ(inode, i_ino);
 }
 
-static __always_inline __u64 dmap_window(const struct fuse_dax_mapping *dmap)
+static __always_inline __u64 dmap_window(const struct fuse_dax_mapping *dmap,
+					 bool direct)
 {
 	if (!dmap)
 		return 0;
-	return BPF_CORE_READ(dmap, window_offset);
+	return direct ? dmap->window_offset : BPF_CORE_READ(dmap, window_offset);
 }
 
 /*
@@ -114,76 +129,86 @@ struct fuse_dax_mapping___policy {
  * The range's uses, 0 to 255; -1 where the kernel does not count them.
  * At a removal the kernel has just aged the count to the moment.
  */
-static __always_inline int dmap_uses(const struct fuse_dax_mapping *dmap)
+static __always_inline int dmap_uses(const struct fuse_dax_mapping *dmap,
+				     bool direct)
 {
 	const struct fuse_dax_mapping___policy *p = (const void *)dmap;
 
 	if (!dmap || !bpf_core_field_exists(p->uses))
 		return -1;
-	return BPF_CORE_READ(p, uses);
+	return direct ? p->uses : BPF_CORE_READ(p, uses);
 }
 
-/* Nanoseconds since the range was set up; 0 where the kernel does not say */
-static __always_inline __u64 dmap_age_ns(const struct fuse_dax_mapping *dmap)
+/* When the range was set up (ktime ns); 0 where the kernel does not say */
+static __always_inline __u64 dmap_mapped_ns(const struct fuse_dax_mapping *dmap,
+					    bool direct)
 {
 	const struct fuse_dax_mapping___policy *p = (const void *)dmap;
-	__u64 at;
 
 	if (!dmap || !bpf_core_field_exists(p->mapped_ns))
 		return 0;
-	at = BPF_CORE_READ(p, mapped_ns);
-	return at ? bpf_ktime_get_ns() - at : 0;
+	return direct ? p->mapped_ns : BPF_CORE_READ(p, mapped_ns);
 }
 
-static __always_inline long pool_free(const struct fuse_conn_dax *fcd)
+/* Nanoseconds since mapped_ns; 0 where the kernel does not say */
+static __always_inline __u64 age_ns(__u64 mapped_ns)
+{
+	return mapped_ns ? bpf_ktime_get_ns() - mapped_ns : 0;
+}
+
+static __always_inline long pool_free(const struct fuse_conn_dax *fcd,
+				      bool direct)
 {
 	if (!fcd)
 		return 0;
-	return BPF_CORE_READ(fcd, nr_free_ranges);
+	return direct ? fcd->nr_free_ranges : BPF_CORE_READ(fcd, nr_free_ranges);
 }
 
-static __always_inline unsigned long pool_busy(const struct fuse_conn_dax *fcd)
+static __always_inline unsigned long pool_busy(const struct fuse_conn_dax *fcd,
+					       bool direct)
 {
 	if (!fcd)
 		return 0;
-	return BPF_CORE_READ(fcd, nr_busy_ranges);
+	return direct ? fcd->nr_busy_ranges : BPF_CORE_READ(fcd, nr_busy_ranges);
 }
 
-static __always_inline unsigned long pool_ranges(const struct fuse_conn_dax *fcd)
+static __always_inline unsigned long pool_ranges(const struct fuse_conn_dax *fcd,
+						 bool direct)
 {
 	if (!fcd)
 		return 0;
-	return BPF_CORE_READ(fcd, nr_ranges);
+	return direct ? fcd->nr_ranges : BPF_CORE_READ(fcd, nr_ranges);
 }
 
 /* The mount of a reclaim: its file's, or the worker's connection's */
 static __always_inline __u32 reclaim_dev(const struct fuse_conn_dax *fcd,
-					 const struct inode *inode)
+					 const struct inode *inode, bool direct)
 {
 	if (inode)
-		return inode_dev(inode);
+		return inode_dev(inode, direct);
 	if (!fcd)
 		return 0;
-	return BPF_CORE_READ(fcd, fc, dev);
+	return direct ? fcd->fc->dev : BPF_CORE_READ(fcd, fc, dev);
 }
 
 /*
  * DAX_EVENT(event, class) { body }: the handler of event, with the
  * parameters FUSE_DAX_<class>_ARGS, as two programs: event_btf (tp_btf,
- * where the kernel's BTF describes the event) and event_raw (raw_tp
- * otherwise).  The tool keeps one of each pair (see tools/lib/attach.c).
+ * where the kernel's BTF describes the event; direct loads) and
+ * event_raw (raw_tp otherwise).  The tool keeps one of each pair (see
+ * tools/lib/attach.c).
  */
 #define DAX_EVENT(event, class)						\
 static __always_inline int event##_handler(FUSE_DAX_##class##_ARGS);	\
 SEC("tp_btf/" #event)							\
 int BPF_PROG(event##_btf, FUSE_DAX_##class##_TP)			\
 {									\
-	return event##_handler(FUSE_DAX_##class##_VALUES);		\
+	return event##_handler(FUSE_DAX_##class##_VALUES(true));	\
 }									\
 SEC("raw_tp/" #event)							\
 int BPF_PROG(event##_raw, FUSE_DAX_##class##_TP)			\
 {									\
-	return event##_handler(FUSE_DAX_##class##_VALUES);		\
+	return event##_handler(FUSE_DAX_##class##_VALUES(false));	\
 }									\
 static __always_inline int event##_handler(FUSE_DAX_##class##_ARGS)
 
@@ -196,7 +221,7 @@ static __always_inline int event##_handler(FUSE_DAX_##class##_ARGS)	\
 
 /* A tool's handler of wait begins or ends: kind is DAX_LAT_*_WAIT. */
 #define DAX_WAIT_HANDLER(name)						\
-static __always_inline int name(const struct inode *inode, __u32 kind,	\
+static __always_inline int name(__u32 dev, __u64 ino, __u32 kind,	\
 				long nr_free, unsigned long nr_busy,	\
 				unsigned long nr_ranges)
 
@@ -204,19 +229,19 @@ static __always_inline int name(const struct inode *inode, __u32 kind,	\
 #define DAX_WAIT_EVENTS(begin, end)					\
 DAX_EVENT(fuse_dax_fault_wait_begin, FAULT_WAIT)		\
 {									\
-	return begin(inode, DAX_LAT_FAULT_WAIT, nr_free, nr_busy, nr_ranges); \
+	return begin(dev, ino, DAX_LAT_FAULT_WAIT, nr_free, nr_busy, nr_ranges); \
 }									\
 DAX_EVENT(fuse_dax_fault_wait_end, FAULT_WAIT)			\
 {									\
-	return end(inode, DAX_LAT_FAULT_WAIT, nr_free, nr_busy, nr_ranges); \
+	return end(dev, ino, DAX_LAT_FAULT_WAIT, nr_free, nr_busy, nr_ranges); \
 }									\
 DAX_EVENT(fuse_dax_alloc_wait_begin, ALLOC_WAIT)		\
 {									\
-	return begin(inode, DAX_LAT_ALLOC_WAIT, nr_free, nr_busy, nr_ranges); \
+	return begin(dev, ino, DAX_LAT_ALLOC_WAIT, nr_free, nr_busy, nr_ranges); \
 }									\
 DAX_EVENT(fuse_dax_alloc_wait_end, ALLOC_WAIT)			\
 {									\
-	return end(inode, DAX_LAT_ALLOC_WAIT, nr_free, nr_busy, nr_ranges); \
+	return end(dev, ino, DAX_LAT_ALLOC_WAIT, nr_free, nr_busy, nr_ranges); \
 }
 
 #define MAX_INFLIGHT	10240
@@ -480,15 +505,21 @@ struct {
 	__type(value, struct fn_setup);
 } fn_setups SEC(".maps");
 
+/*
+ * s_fs_info is a void *, which leaves BTF behind: the pool this returns
+ * is read with bpf_probe_read_kernel() (direct false) whatever the caller.
+ */
 static __always_inline const struct fuse_conn_dax *
-inode_fcd(const struct inode *inode)
+inode_fcd(const struct inode *inode, bool direct)
 {
-	const struct fuse_mount *fm = BPF_CORE_READ(inode, i_sb, s_fs_info);
+	const struct fuse_mount *fm;
 
+	fm = direct ? inode->i_sb->s_fs_info : BPF_CORE_READ(inode, i_sb, s_fs_info);
 	return BPF_CORE_READ(fm, fc, dax);
 }
 
-/* container_of(work, struct fuse_conn_dax, free_work.work) */
+/* container_of(work, struct fuse_conn_dax, free_work.work): an address
+ * the verifier has no type for, read with direct false */
 static __always_inline const struct fuse_conn_dax *
 work_fcd(const struct work_struct *work)
 {
@@ -549,20 +580,20 @@ static __always_inline __u32 fn_reason(void)
  */
 struct fuse_chan___chan {
 	struct fuse_conn *conn;
-};
+} __attribute__((preserve_access_index));
 
 struct fuse_req___chan {
 	struct fuse_chan___chan *chan;
-};
+} __attribute__((preserve_access_index));
 
 static __always_inline const struct fuse_conn_dax *
-req_fcd(const struct fuse_req *req)
+req_fcd(const struct fuse_req *req, bool direct)
 {
 	const struct fuse_req___chan *r = (const void *)req;
 
 	if (bpf_core_field_exists(r->chan))
-		return BPF_CORE_READ(r, chan, conn, dax);
-	return BPF_CORE_READ(req, fm, fc, dax);
+		return direct ? r->chan->conn->dax : BPF_CORE_READ(r, chan, conn, dax);
+	return direct ? req->fm->fc->dax : BPF_CORE_READ(req, fm, fc, dax);
 }
 
 /*
@@ -570,38 +601,43 @@ req_fcd(const struct fuse_req *req)
  * pool (0 for a removal before any setup the tool saw: shown as 0:0).
  */
 static __always_inline __u32 req_dev(const struct fuse_req *req,
-				     const struct fuse_conn_dax *fcd)
+				     const struct fuse_conn_dax *fcd, bool direct)
 {
 	__u64 key = (__u64)fcd;
 	__u32 *dev;
 
 	if (bpf_core_field_exists(req->fm))
-		return BPF_CORE_READ(req, fm, sb, s_dev);
+		return direct ? req->fm->sb->s_dev : BPF_CORE_READ(req, fm, sb, s_dev);
 	dev = bpf_map_lookup_elem(&fn_devs, &key);
 	return dev ? *dev : 0;
 }
 
-/* A FUSE_REMOVEMAPPING request is made: remember it, begin its ranges. */
+/*
+ * A FUSE_REMOVEMAPPING request is made: remember it, begin its ranges.
+ * Every request comes here: its opcode is read first.  The in_args are
+ * void pointers, read with bpf_probe_read_kernel() in any program.
+ */
 static __always_inline int fn_removal_sent(const struct fuse_req *req,
-					   const struct fuse_args *args)
+					   const struct fuse_args *args,
+					   bool direct)
 {
 	const struct fuse_removemapping_in *in;
 	const struct fuse_removemapping_one *one;
 	const struct fuse_conn_dax *fcd;
 	struct fn_removal r = {};
 	__u64 key = (__u64)req;
+	unsigned int arg;
 
-	/* since 6.14 an empty header comes first (fuse_set_zero_arg0()) */
-	unsigned int arg = BPF_CORE_READ(args, in_numargs) == 3;
-
-	if (BPF_CORE_READ(args, opcode) != FUSE_REMOVEMAPPING)
+	if ((direct ? args->opcode : BPF_CORE_READ(args, opcode)) != FUSE_REMOVEMAPPING)
 		return 0;
+	/* since 6.14 an empty header comes first (fuse_set_zero_arg0()) */
+	arg = (direct ? args->in_numargs : BPF_CORE_READ(args, in_numargs)) == 3;
 	in = BPF_CORE_READ(args, in_args[arg].value);
 	one = BPF_CORE_READ(args, in_args[arg + 1].value);
 	r.nr = BPF_CORE_READ(in, count);
 	r.window_offset = BPF_CORE_READ(one, moffset);
-	fcd = req_fcd(req);
-	r.dev = req_dev(req, fcd);
+	fcd = req_fcd(req, direct);
+	r.dev = req_dev(req, fcd, direct);
 	r.reason = fn_reason();
 	if (bpf_map_update_elem(&fn_removals, &key, &r, BPF_ANY)) {
 		count_drop(DAX_DROP_INFLIGHT_FULL);
@@ -609,43 +645,55 @@ static __always_inline int fn_removal_sent(const struct fuse_req *req,
 	}
 	return fuse_dax_remove_begin_handler(r.dev, 0, r.window_offset,
 					     (enum fuse_dax_reason)r.reason, 0,
-					     r.nr, NULL, POOL_VALUES(fcd));
+					     r.nr, -1, 0, POOL_VALUES(fcd, direct));
 }
 
 /* A request ends: if it is a removal we saw made, end its ranges. */
-static __always_inline int fn_request_end(const struct fuse_req *req)
+static __always_inline int fn_request_end(const struct fuse_req *req,
+					  bool direct)
 {
 	const struct fuse_conn_dax *fcd;
 	__u64 key = (__u64)req;
 	struct fn_removal *p, r;
 
-	if (BPF_CORE_READ(req, in.h.opcode) != FUSE_REMOVEMAPPING)
+	if ((direct ? req->in.h.opcode : BPF_CORE_READ(req, in.h.opcode)) !=
+	    FUSE_REMOVEMAPPING)
 		return 0;
 	p = bpf_map_lookup_elem(&fn_removals, &key);
 	if (!p)
 		return 0;
 	r = *p;
 	bpf_map_delete_elem(&fn_removals, &key);
-	fcd = req_fcd(req);
+	fcd = req_fcd(req, direct);
 	return fuse_dax_remove_end_handler(r.dev, 0, r.window_offset,
-					   (enum fuse_dax_reason)r.reason,
-					   BPF_CORE_READ(req, out.h.error),
-					   r.nr, NULL, POOL_VALUES(fcd));
+		(enum fuse_dax_reason)r.reason,
+		direct ? req->out.h.error : BPF_CORE_READ(req, out.h.error),
+		r.nr, -1, 0, POOL_VALUES(fcd, direct));
 }
 
 static __always_inline int fn_setup_begin(const struct inode *inode,
-					  __u64 window_offset, bool upgrade)
+					  __u64 window_offset, bool upgrade,
+					  bool direct)
 {
-	const struct fuse_conn_dax *fcd = inode_fcd(inode);
+	const struct fuse_conn_dax *fcd = inode_fcd(inode, direct);
 	__u64 key = (__u64)fcd;
-	__u32 dev = inode_dev(inode), *known = bpf_map_lookup_elem(&fn_devs, &key);
+	__u32 dev = inode_dev(inode, direct);
+	__u32 *known = bpf_map_lookup_elem(&fn_devs, &key);
 
 	/* a pool freed and its memory reused by a new mount: the new dev */
 	if (!known || *known != dev)
 		bpf_map_update_elem(&fn_devs, &key, &dev, BPF_ANY);
-	return fuse_dax_setup_begin_handler(inode, window_offset, upgrade, 0,
-					    POOL_VALUES(fcd));
+	return fuse_dax_setup_begin_handler(dev, inode_ino(inode, direct),
+					    window_offset, upgrade, 0,
+					    POOL_VALUES(fcd, false));
 }
+
+/* fuse_setup_one_mapping() returned ret (a macro: dax-size, which has
+ * no handlers, includes this file) */
+#define FN_SETUP_END(inode, window_offset, upgrade, ret, direct)	\
+	fuse_dax_setup_end_handler(inode_dev(inode, direct),		\
+		inode_ino(inode, direct), window_offset, upgrade, ret,	\
+		POOL_VALUES(inode_fcd(inode, direct), false))
 
 static __always_inline int fn_worker(const struct fuse_conn_dax *fcd,
 				     bool begin)
@@ -662,9 +710,9 @@ static __always_inline int fn_worker(const struct fuse_conn_dax *fcd,
 	dev = *devp;
 	if (begin)
 		return fuse_dax_reclaim_begin_handler(dev, 0, bg, 0, 0,
-						      POOL_VALUES(fcd));
+						      POOL_VALUES(fcd, false));
 	return fuse_dax_reclaim_end_handler(dev, 0, bg, 0, 0,
-					    POOL_VALUES(fcd));
+					    POOL_VALUES(fcd, false));
 }
 
 #define FN_SETUP_PROTO							\
@@ -680,25 +728,25 @@ static __always_inline int fn_worker(const struct fuse_conn_dax *fcd,
 SEC("fentry/fuse_setup_one_mapping")					\
 int BPF_PROG(setup_entry_fn, FN_SETUP_PROTO)				\
 {									\
-	return fn_setup_begin(inode, dmap_window(dmap), upgrade);	\
+	return fn_setup_begin(inode, dmap_window(dmap, true), upgrade, true); \
 }									\
 SEC("fexit/fuse_setup_one_mapping")					\
 int BPF_PROG(setup_exit_fn, FN_SETUP_PROTO, int ret)			\
 {									\
-	return fuse_dax_setup_end_handler(inode, dmap_window(dmap),	\
-		upgrade, ret, POOL_VALUES(inode_fcd(inode)));		\
+	return FN_SETUP_END(inode, dmap_window(dmap, true), upgrade, ret, \
+			    true);					\
 }									\
 SEC("kprobe/fuse_setup_one_mapping")					\
 int BPF_KPROBE(setup_entry_kp, FN_SETUP_PROTO)				\
 {									\
 	struct fn_setup s = {						\
 		.inode = inode,						\
-		.window_offset = dmap_window(dmap),			\
+		.window_offset = dmap_window(dmap, false),		\
 		.upgrade = upgrade,					\
 	};								\
 									\
 	call_save(&fn_setups, &s);					\
-	return fn_setup_begin(inode, s.window_offset, upgrade);		\
+	return fn_setup_begin(inode, s.window_offset, upgrade, false);	\
 }									\
 SEC("kretprobe/fuse_setup_one_mapping")					\
 int BPF_KRETPROBE(setup_exit_kp, int ret)				\
@@ -707,29 +755,29 @@ int BPF_KRETPROBE(setup_exit_kp, int ret)				\
 									\
 	if (!call_done(&fn_setups, &s, sizeof(s)))			\
 		return 0;						\
-	return fuse_dax_setup_end_handler(s.inode, s.window_offset,	\
-		s.upgrade, ret, POOL_VALUES(inode_fcd(s.inode)));	\
+	return FN_SETUP_END(s.inode, s.window_offset, s.upgrade, ret,	\
+			    false);					\
 }									\
 SEC("fentry/fuse_args_to_req")						\
 int BPF_PROG(removal_sent_fn, struct fuse_req *req, struct fuse_args *args) \
 {									\
-	return fn_removal_sent(req, args);				\
+	return fn_removal_sent(req, args, true);			\
 }									\
 SEC("kprobe/fuse_args_to_req")						\
 int BPF_KPROBE(removal_sent_kp, struct fuse_req *req,			\
 	       struct fuse_args *args)					\
 {									\
-	return fn_removal_sent(req, args);				\
+	return fn_removal_sent(req, args, false);			\
 }									\
 SEC("fentry/fuse_request_end")						\
 int BPF_PROG(request_end_fn, struct fuse_req *req)			\
 {									\
-	return fn_request_end(req);					\
+	return fn_request_end(req, true);				\
 }									\
 SEC("kprobe/fuse_request_end")						\
 int BPF_KPROBE(request_end_kp, struct fuse_req *req)			\
 {									\
-	return fn_request_end(req);					\
+	return fn_request_end(req, false);				\
 }									\
 SEC("fentry/fuse_dax_free_mem_worker")					\
 int BPF_PROG(worker_entry_fn, struct work_struct *work)			\
