@@ -1,0 +1,56 @@
+# tests/bench/report: runs of some parts (tests/bench/run --parts) are
+# kept one entry each in host-parts.json, a later run taking over the
+# parts it ran, and the report names each run beside the figures it
+# made; the older one-run file (a JSON object) still reads.
+set -u
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+report=$repo/tests/bench/report
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+. "$(dirname "$0")/../lib/check.sh"
+
+res=$dir/results
+cp -r "$repo/docs/benchmarks/results" "$res"
+rm -f "$res/host-parts.json"
+
+# run COMMIT PARTS: the host record tests/bench/run writes for a run
+run() {
+	printf '{"date": "2026-12-04", "commit": "%s", "seconds": 600, "parts": "%s"}\n' \
+		"$1" "$2" > "$dir/run.json"
+	"$report" --add-part-run "$res" "$dir/run.json" || fail "--add-part-run $1 $2 failed"
+}
+
+# runs: "commit:parts" per entry of host-parts.json
+runs() {
+	python3 -c 'import json, sys
+print(" ".join(r["commit"] + ":" + r["parts"] for r in json.load(open(sys.argv[1]))))' \
+		"$res/host-parts.json"
+}
+
+run aaaaaaa per_event,startup,reclaim,size
+expect_eq "the first run of some parts" "aaaaaaa:per_event,startup,reclaim,size" "$(runs)"
+run bbbbbbb per_event
+expect_eq "a second run takes over its part" "aaaaaaa:startup,reclaim,size bbbbbbb:per_event" "$(runs)"
+run ccccccc startup,reclaim,size
+expect_eq "a run of all an older run's parts drops it" "bbbbbbb:per_event ccccccc:startup,reclaim,size" "$(runs)"
+
+"$report" "$res" "$dir/plots" "$dir/report.md" > "$dir/report.out" 2>&1 ||
+	fail "the report failed: $(tail -3 "$dir/report.out")"
+for r in "bbbbbbb:per_event" "ccccccc:startup,reclaim,size"; do
+	grep -q -- "--parts ${r#*:}\`, the figures of these parts above) on 2026-12-04 at commit ${r%%:*}" \
+		"$dir/report.md" || fail "the report does not name the run $r"
+	echo "ok: the report names the run $r"
+done
+grep -q "This part ran on its own (\`tests/bench/run --parts startup,reclaim,size\`) on 2026-12-04 at commit ccccccc" \
+	"$dir/report.md" || fail "the size section does not say which run made it"
+echo "ok: the size section names its run"
+
+# the file as one run of some parts wrote it before it was a list
+printf '{"date": "2026-12-01", "commit": "ddddddd", "seconds": 60, "parts": "size"}\n' \
+	> "$res/host-parts.json"
+"$report" "$res" "$dir/plots" "$dir/report.md" > "$dir/report.out" 2>&1 ||
+	fail "the report failed on a one-run file: $(tail -3 "$dir/report.out")"
+grep -q "at commit ddddddd" "$dir/report.md" || fail "the one-run file's run is not named"
+echo "ok: a one-run host-parts.json still reads"
+run eeeeeee per_event
+expect_eq "adding to a one-run file" "ddddddd:size eeeeeee:per_event" "$(runs)"
