@@ -4,11 +4,14 @@
  * to proto_handle() and the replies land in a pipe that stands in for
  * /dev/fuse.  Checks INIT negotiation, malformed requests (EINVAL, never
  * a crash), ENOSYS, no reply to FORGET/INTERRUPT, SETUPMAPPING and
- * REMOVEMAPPING against a window file, delay and stall injection, stats.
+ * REMOVEMAPPING against a window file, delay and stall injection, stats,
+ * and what SIGRTMIN does: the window refreshed from a file changed behind
+ * the server, a well-formed FUSE_NOTIFY_INVAL_INODE for each known file.
  *
  * Usage: proto_test DIR   (uses DIR/src, DIR/window, DIR/stats.json)
  * Prints "ok: ..." per check; on failure "FAIL: expected X, saw Y".
  */
+#include "coherence.h"
 #include "inject.h"
 #include "inode.h"
 #include "proto.h"
@@ -240,6 +243,51 @@ static void test_mapping(const char *dir, uint64_t id)
 	printf("ok: SETUPMAPPING copies in, REMOVEMAPPING writes back\n");
 }
 
+/* SIGRTMIN's parts (main.c's tell_files_changed()): which files, the
+ * window refreshed, the notification's bytes */
+static void test_changed(const char *dir, uint64_t id)
+{
+	struct fuse_setupmapping_in s = {
+		.fh = (uint64_t)-1, .foffset = 0, .len = 2 * MIB,
+		.flags = FUSE_SETUPMAPPING_FLAG_READ, .moffset = 0,
+	};
+	struct {
+		struct fuse_out_header out;
+		struct fuse_notify_inval_inode_out arg;
+	} n;
+	char path[4096], a = 0x33, b = 0;
+	uint64_t *ids;
+	size_t nr;
+	int wfd, ffd;
+
+	check_eq("inode_known_ids", 0, inode_known_ids(&srv.inodes, &ids, &nr));
+	check_eq("the files the kernel knows, the root aside", 1, nr);
+	check_eq("the one known file", (long long)id, (long long)ids[0]);
+	free(ids);
+
+	send_req(FUSE_SETUPMAPPING, id, &s, sizeof(s));
+	check_eq("SETUPMAPPING", 0, get_reply(NULL, 0, NULL));
+	snprintf(path, sizeof(path), "%s/src/data", dir);
+	ffd = open(path, O_RDWR);
+	snprintf(path, sizeof(path), "%s/window", dir);
+	wfd = open(path, O_RDONLY);
+	check_eq("a byte changed behind the server", 1, pwrite(ffd, &a, 1, 12345));
+	check_eq("coh_changed", 0, coh_changed(srv.win, id));
+	check_eq("read the window", 1, pread(wfd, &b, 1, 12345));
+	check_eq("the window has the changed byte", a, b);
+	close(wfd);
+	close(ffd);
+
+	check_eq("proto_notify_inval_inode", 0, proto_notify_inval_inode(srv.devfd, id, 0, 0));
+	check_eq("the notification's length", sizeof(n), read(reply_fd, &n, sizeof(n)));
+	check_eq("its header's length field", sizeof(n), n.out.len);
+	check_eq("its code", FUSE_NOTIFY_INVAL_INODE, n.out.error);
+	check_eq("its unique (a notification)", 0, (long long)n.out.unique);
+	check_eq("its nodeid", (long long)id, (long long)n.arg.ino);
+	check_eq("its offset and length (the whole file)", 0, n.arg.off | n.arg.len);
+	printf("ok: a file changed behind the server: window refreshed, kernel notified\n");
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -359,6 +407,7 @@ int main(int argc, char **argv)
 	test_mapping(argv[1], lookup("data"));
 	test_inject(lookup("data"));
 	test_stats(argv[1]);
+	test_changed(argv[1], lookup("data"));
 
 	window_close(srv.win);
 	inode_table_destroy(&srv.inodes);
