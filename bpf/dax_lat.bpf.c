@@ -74,7 +74,7 @@ static __always_inline int end(__u64 id, __u32 dev, __u32 kind)
 
 DAX_EVENT(fuse_dax_setup_begin, SETUP)
 {
-	return begin(current_tid(), dev, DAX_LAT_SETUP, ino);
+	return begin(DAX_ID_TASK, dev, DAX_LAT_SETUP, ino);
 }
 
 DAX_EVENT(fuse_dax_setup_end, SETUP)
@@ -95,7 +95,7 @@ DAX_EVENT(fuse_dax_remove_end, REMOVE)
 
 DAX_EVENT(fuse_dax_reclaim_begin, RECLAIM)
 {
-	return begin(current_tid(), dev, reclaim_kind(reason), ino);
+	return begin(DAX_ID_TASK, dev, reclaim_kind(reason), ino);
 }
 
 DAX_EVENT(fuse_dax_reclaim_end, RECLAIM)
@@ -105,7 +105,7 @@ DAX_EVENT(fuse_dax_reclaim_end, RECLAIM)
 
 DAX_WAIT_HANDLER(wait_begin)
 {
-	return begin(current_tid(), dev, kind, ino);
+	return begin(DAX_ID_TASK, dev, kind, ino);
 }
 
 DAX_WAIT_HANDLER(wait_end)

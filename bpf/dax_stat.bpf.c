@@ -44,7 +44,7 @@ static __always_inline void hist_add(__u32 dev, __u32 kind, __u64 ns,
  */
 DAX_EVENT(fuse_dax_setup_begin, SETUP)
 {
-	start_begin(current_tid(), dev, DAX_LAT_SETUP, 0);
+	start_begin(DAX_ID_TASK, dev, DAX_LAT_SETUP, 0);
 	return 0;
 }
 
@@ -91,7 +91,7 @@ DAX_EVENT(fuse_dax_remove_end, REMOVE)
 
 DAX_EVENT(fuse_dax_reclaim_begin, RECLAIM)
 {
-	start_begin(current_tid(), dev, reclaim_kind(reason), 0);
+	start_begin(DAX_ID_TASK, dev, reclaim_kind(reason), 0);
 	return 0;
 }
 
@@ -118,7 +118,7 @@ DAX_WAIT_HANDLER(wait_begin)
 	if (!s)
 		return 0;
 	s->c[kind == DAX_LAT_FAULT_WAIT ? STAT_FAULT_WAITS : STAT_ALLOC_WAITS]++;
-	start_begin(current_tid(), dev, kind, ino);
+	start_begin(DAX_ID_TASK, dev, kind, ino);
 	return 0;
 }
 

@@ -104,7 +104,7 @@ DAX_WAIT_HANDLER(wait_begin)
 	struct dax_top_row *r = row_of(dev, ino);
 	bool fault = kind == DAX_LAT_FAULT_WAIT;
 
-	start_begin(current_tid(), dev, kind, ino);
+	start_begin(DAX_ID_TASK, dev, kind, ino);
 	if (m)
 		m->c[fault ? TOP_M_FAULT_WAITS : TOP_M_ALLOC_WAITS]++;
 	if (r)

@@ -320,14 +320,27 @@ static __always_inline __u64 current_tid(void)
 	return (__u32)bpf_get_current_pid_tgid();
 }
 
+/* A begin whose end comes on the same thread: start_end(current_tid()) */
+#define DAX_ID_TASK	((__u64)-1)
+
+/*
+ * A begin, to be paired with its end by id: DAX_ID_TASK for the current
+ * thread (one helper call for the thread and its process, where
+ * current_tid() would be a second), else a range's window offset.
+ */
 static __always_inline void start_begin(__u64 id, __u32 dev, __u32 kind,
 					__u64 ino)
 {
-	struct dax_start_key key = { .id = id, .dev = dev, .kind = kind };
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct dax_start_key key = {
+		.id = id == DAX_ID_TASK ? (__u32)pid_tgid : id,
+		.dev = dev,
+		.kind = kind,
+	};
 	struct dax_start start = {
 		.ts = bpf_ktime_get_ns(),
 		.ino = ino,
-		.tgid = bpf_get_current_pid_tgid() >> 32,
+		.tgid = pid_tgid >> 32,
 	};
 
 	if (bpf_map_update_elem(&starts, &key, &start, BPF_ANY))
