@@ -180,7 +180,7 @@ void inode_forget(struct inode_table *t, uint64_t nodeid, uint64_t n)
 
 int inode_known_ids(struct inode_table *t, uint64_t **ids, size_t *n)
 {
-	size_t cap = 16;
+	size_t cap = 0;
 
 	*n = 0;
 	*ids = NULL;
@@ -191,8 +191,8 @@ int inode_known_ids(struct inode_table *t, uint64_t **ids, size_t *n)
 
 			if (!ino->nlookup || ino->nodeid == FUSE_ROOT_ID)
 				continue;
-			if (!*ids || *n == cap) {
-				cap = *ids ? cap * 2 : cap;
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 16;
 				more = realloc(*ids, cap * sizeof(**ids));
 				if (!more) {
 					pthread_mutex_unlock(&t->lock);

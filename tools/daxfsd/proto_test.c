@@ -206,6 +206,15 @@ static void test_lookup_forget(void)
 	printf("ok: LOOKUP, GETATTR, FORGET\n");
 }
 
+/* DIR/name opened with flags, for the checks that look at the bytes */
+static int open_in(const char *dir, const char *name, int flags)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return open(path, flags);
+}
+
 static void test_mapping(const char *dir, uint64_t id)
 {
 	struct fuse_setupmapping_in s = {
@@ -216,15 +225,13 @@ static void test_mapping(const char *dir, uint64_t id)
 	struct { struct fuse_removemapping_in in; struct fuse_removemapping_one one; } __attribute__((packed)) rm = {
 		.in = { .count = 1 }, .one = { .moffset = 2 * MIB, .len = 2 * MIB },
 	};
-	char path[4096], a[64], b[64];
+	char a[64], b[64];
 	int wfd, ffd;
 
 	send_req(FUSE_SETUPMAPPING, id, &s, sizeof(s));
 	check_eq("SETUPMAPPING", 0, get_reply(NULL, 0, NULL));
-	snprintf(path, sizeof(path), "%s/window", dir);
-	wfd = open(path, O_RDWR);
-	snprintf(path, sizeof(path), "%s/src/data", dir);
-	ffd = open(path, O_RDONLY);
+	wfd = open_in(dir, "window", O_RDWR);
+	ffd = open_in(dir, "src/data", O_RDONLY);
 	check_eq("read the window", sizeof(a), pread(wfd, a, sizeof(a), 2 * MIB + 4096));
 	check_eq("read the file", sizeof(b), pread(ffd, b, sizeof(b), 2 * MIB + 4096));
 	check_eq("window holds the file bytes", 0, memcmp(a, b, sizeof(a)));
@@ -255,7 +262,7 @@ static void test_changed(const char *dir, uint64_t id)
 		struct fuse_out_header out;
 		struct fuse_notify_inval_inode_out arg;
 	} n;
-	char path[4096], a = 0x33, b = 0;
+	char a = 0x33, b = 0;
 	uint64_t *ids;
 	size_t nr;
 	int wfd, ffd;
@@ -267,10 +274,8 @@ static void test_changed(const char *dir, uint64_t id)
 
 	send_req(FUSE_SETUPMAPPING, id, &s, sizeof(s));
 	check_eq("SETUPMAPPING", 0, get_reply(NULL, 0, NULL));
-	snprintf(path, sizeof(path), "%s/src/data", dir);
-	ffd = open(path, O_RDWR);
-	snprintf(path, sizeof(path), "%s/window", dir);
-	wfd = open(path, O_RDONLY);
+	ffd = open_in(dir, "src/data", O_RDWR);
+	wfd = open_in(dir, "window", O_RDONLY);
 	check_eq("a byte changed behind the server", 1, pwrite(ffd, &a, 1, 12345));
 	check_eq("coh_changed", 0, coh_changed(srv.win, id));
 	check_eq("read the window", 1, pread(wfd, &b, 1, 12345));
