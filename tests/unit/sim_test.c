@@ -38,13 +38,23 @@ static uint64_t count(const struct dax_sim *s, enum dax_sim_count c)
 	return dax_sim_counts(s)[c];
 }
 
-static void access_or_fail(struct dax_sim *s, uint64_t ino, uint64_t idx,
-			   unsigned int flags)
+static void access_at(struct dax_sim *s, uint64_t ino, uint64_t idx,
+		      unsigned int flags, uint64_t ns)
 {
-	if (dax_sim_access(s, ino, idx, flags)) {
+	if (dax_sim_access(s, ino, idx, flags, ns)) {
 		check_fail("dax_sim_access", "0", "an error");
 		exit(1);
 	}
+}
+
+/* the tasks' clock: a lookup every microsecond */
+static uint64_t test_ns;
+
+static void access_or_fail(struct dax_sim *s, uint64_t ino, uint64_t idx,
+			   unsigned int flags)
+{
+	test_ns += 1000;
+	access_at(s, ino, idx, flags, test_ns);
 }
 
 /* Faults all over a file the window holds exactly: lfu keeps it. */
@@ -285,6 +295,53 @@ static void test_bookkeeping(void)
 	}
 }
 
+/*
+ * fifo's worker, kicked when fewer than 20% of the ranges are free, takes
+ * a removal's time per range: reads of 9 ranges through a window of 10
+ * for a millisecond keep them all if a removal takes a second, where a
+ * worker with no clock throws all of them out at each kick.
+ */
+static void test_paced_worker(void)
+{
+	struct dax_sim *slow = sim(DAX_SIM_FIFO, 10), *at_once = sim(DAX_SIM_FIFO, 10);
+
+	dax_sim_set_costs(slow, 1000, 1000000000);
+	for (int i = 0; i < 1000; i++) {
+		access_at(slow, 2, i % 9, DAX_SIM_FAULT, i * 1000);
+		access_at(at_once, 2, i % 9, DAX_SIM_FAULT, i * 1000);
+	}
+	check_u64("fifo setups, removals of a second", 9, count(slow, DAX_SIM_SETUPS));
+	check_u64("fifo removals, removals of a second", 0, count(slow, DAX_SIM_REMOVALS));
+	if (count(at_once, DAX_SIM_SETUPS) <= 100)
+		check_fail("fifo setups, worker without a clock", "over 100", "100 or fewer");
+	dax_sim_free(slow);
+	dax_sim_free(at_once);
+}
+
+/*
+ * A fault that finds no free range sleeps until the worker's next
+ * removal ends, and its task's later lookups come that much later: a
+ * window of 2 ranges full at 2 us kicks the worker (removal 1 ms); a
+ * fault at 3 us waits for 2 us + 1 ms.
+ */
+static void test_paced_wait(void)
+{
+	struct dax_sim *s = sim(DAX_SIM_FIFO, 2);
+
+	dax_sim_set_costs(s, 0, 1000000);
+	access_at(s, 2, 0, DAX_SIM_FAULT, 1000);
+	access_at(s, 2, 1, DAX_SIM_FAULT, 2000);
+	access_at(s, 2, 2, DAX_SIM_FAULT, 3000);
+	check_u64("fault waits, window of 2", 1, count(s, DAX_SIM_FAULT_WAITS));
+	check_u64("time waited, ns", 999000, count(s, DAX_SIM_WAIT_NS));
+	check_u64("removals once the wait ends", 1, count(s, DAX_SIM_REMOVALS));
+	/* a hit 1 us later on the task's clock: the worker's next removal
+	 * is still 1 ms off (without a clock it freed both at once) */
+	access_at(s, 2, 2, DAX_SIM_FAULT, 4000);
+	check_u64("removals 1 us after the wait", 1, count(s, DAX_SIM_REMOVALS));
+	dax_sim_free(s);
+}
+
 static void test_names(void)
 {
 	check_eq("policy lfu", DAX_SIM_LFU, dax_sim_policy_by_name("lfu"));
@@ -307,6 +364,8 @@ int main(void)
 	test_evict();
 	test_skewed();
 	test_bookkeeping();
+	test_paced_worker();
+	test_paced_wait();
 	test_names();
 	if (check_failures)
 		return 1;

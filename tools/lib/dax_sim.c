@@ -16,10 +16,15 @@
  *  - Uses: counted from 1 at setup, halved every 8 windows' worth of
  *    setups, remembered by the file when reclaim takes the range.
  *
- * Where it differs: the worker runs at once where the kernel queues it,
- * at the point it would run on a guest whose task sleeps on its
- * FUSE_SETUPMAPPING (before the new range joins the busy list), or when a
- * task waits; no range is ever in use by a concurrent lookup.
+ * The clock (dax_sim_set_costs()): a task's time is the recording's,
+ * stretched by the setups, waits and inline removals the model makes.
+ * The worker starts when kicked and frees one range per removal time
+ * while the tasks go on; a task that finds none free sleeps until its
+ * next removal ends.  Without a clock the worker runs at once where the
+ * kernel queues it, at the point it would run on a guest whose task
+ * sleeps on its FUSE_SETUPMAPPING (before the new range joins the busy
+ * list), or when a task waits.  No range is ever in use by a concurrent
+ * lookup.
  */
 #include "dax_sim.h"
 
@@ -142,6 +147,7 @@ static void table_del(struct table *t, uint64_t ino, uint64_t idx)
 /* One range of the window. */
 struct range {
 	uint64_t ino, idx;
+	uint64_t mapped_at;	/* model time its setup ended */
 	uint32_t prev, next;	/* busy list, circular */
 	uint8_t uses, epoch;
 	bool busy, writable;
@@ -172,6 +178,13 @@ struct dax_sim {
 	/* __kick_dmap_free_worker()'s state */
 	bool pressure, stream_full, worker_queued, ran_out, refill;
 	uint32_t nr_new, last_setup;
+	/* the clock: model time = task time + stretch */
+	uint64_t setup_ns, remove_ns;
+	uint64_t now, stretch;
+	/* the worker's run: kicked at kick_ns, its last step at worker_at */
+	bool worker_running, worker_ahead;
+	uint32_t worker_left, worker_freed;
+	uint64_t kick_ns, worker_at, worker_since;
 	uint64_t ran_out_setups;
 	uint64_t nr_setups, epoch_setups;
 	uint8_t epoch;
@@ -292,15 +305,18 @@ static bool pool_short(const struct dax_sim *s)
 	       s->nr_setups - s->ran_out_setups < SHORT_WINDOWS * (uint64_t)s->nr_ranges;
 }
 
-/* __kick_dmap_free_worker(): queued, it runs at the next point it would */
-static void kick_worker(struct dax_sim *s)
+/* __kick_dmap_free_worker() at time at: queued, it runs from then on */
+static void kick_worker(struct dax_sim *s, uint64_t at)
 {
 	if (s->nr_free >= free_threshold(s)) {
 		s->pressure = s->refill = false;
 		return;
 	}
-	if (s->pressure || s->refill || streaming(s) || s->policy == DAX_SIM_FIFO)
+	if (s->pressure || s->refill || streaming(s) || s->policy == DAX_SIM_FIFO) {
+		if (!s->worker_queued)
+			s->kick_ns = at;
 		s->worker_queued = true;
+	}
 }
 
 static void busy_add_tail(struct dax_sim *s, uint32_t id)
@@ -450,8 +466,11 @@ static void unmap(struct dax_sim *s, uint32_t id)
 	s->count[DAX_SIM_REMOVALS]++;
 }
 
-/* __dmap_pick_lfu(): the least used of the next LFU_SCAN from the hand */
-static uint32_t pick_lfu(struct dax_sim *s, bool ahead)
+/*
+ * __dmap_pick_lfu(): the least used of the next LFU_SCAN from the hand,
+ * set up before since (the run's start); NONE if all were set up after.
+ */
+static uint32_t pick_lfu(struct dax_sim *s, bool ahead, uint64_t since)
 {
 	uint32_t left = s->nr_busy < LFU_SCAN ? s->nr_busy : LFU_SCAN;
 	uint32_t pick = NONE, last = NONE;
@@ -463,6 +482,8 @@ static uint32_t pick_lfu(struct dax_sim *s, bool ahead)
 		uint8_t uses;
 
 		s->head = s->r[id].next;
+		if (s->r[id].mapped_at > since)
+			continue;
 		if (ahead && id == s->last_setup) {
 			last = id;
 			continue;
@@ -496,28 +517,74 @@ static uint32_t reclaim_chunk(const struct dax_sim *s, bool *ahead)
 	return lack > RECLAIM_CHUNK ? RECLAIM_CHUNK : lack;
 }
 
-/* fuse_dax_free_mem_worker(), and its requeues while it is kicked */
-static void run_worker(struct dax_sim *s)
+/*
+ * fuse_dax_free_mem_worker(), a step at a time: a run starts (and
+ * decides how many it frees), frees one range per removal time, ends
+ * (and is queued again while it is kicked).
+ */
+static bool worker_done(const struct dax_sim *s)
 {
-	while (s->worker_queued) {
-		bool ahead;
-		uint32_t n = reclaim_chunk(s, &ahead), freed = 0;
+	return !s->worker_left || !s->nr_busy;
+}
 
+/* When the worker's next step is, NEVER when it is idle */
+#define NEVER	UINT64_MAX
+static uint64_t worker_next(const struct dax_sim *s)
+{
+	if (s->worker_running)
+		return worker_done(s) ? s->worker_at : s->worker_at + s->remove_ns;
+	if (s->worker_queued)
+		return s->kick_ns > s->worker_at ? s->kick_ns : s->worker_at;
+	return NEVER;
+}
+
+static void worker_step(struct dax_sim *s)
+{
+	s->worker_at = worker_next(s);
+	if (!s->worker_running) {
 		s->worker_queued = s->refill = false;
-		for (; n && s->nr_busy; n--, freed++) {
-			uint32_t id = s->policy == DAX_SIM_FIFO ? s->head :
-				      pick_lfu(s, ahead);
+		s->worker_left = reclaim_chunk(s, &s->worker_ahead);
+		s->worker_freed = 0;
+		s->worker_since = s->worker_at;
+		s->worker_running = true;
+	} else if (!worker_done(s)) {
+		uint32_t id = s->policy == DAX_SIM_FIFO ? s->head :
+			      pick_lfu(s, s->worker_ahead, s->worker_since);
 
-			unmap(s, id);
-			s->free[s->nr_free++] = id;
+		/* every busy range is newer than the run: it ends */
+		if (id == NONE) {
+			s->worker_left = 0;
+			return;
 		}
+		unmap(s, id);
+		s->free[s->nr_free++] = id;
+		s->worker_left--;
+		s->worker_freed++;
+	} else {
+		s->worker_running = false;
 		if (s->nr_free > 0)
 			s->pressure = false;
-		kick_worker(s);
+		kick_worker(s, s->worker_at);
 		/* the kernel would requeue for nothing: nothing left to free */
-		if (!freed)
+		if (!s->worker_freed)
 			s->worker_queued = false;
 	}
+}
+
+/* The worker's steps up to time t (without a clock, all of them) */
+static void worker_until(struct dax_sim *s, uint64_t t)
+{
+	if (!s->remove_ns)
+		t = NEVER - 1;
+	while (worker_next(s) <= t)
+		worker_step(s);
+}
+
+/* The tasks' time moves on by ns: a setup, a wait, an inline removal */
+static void task_spends(struct dax_sim *s, uint64_t ns)
+{
+	s->now += ns;
+	s->stretch += ns;
 }
 
 /* alloc_dax_mapping() */
@@ -532,7 +599,7 @@ static uint32_t alloc_range(struct dax_sim *s)
 	} else {
 		pressure(s);
 	}
-	kick_worker(s);
+	kick_worker(s, s->now);
 	return id;
 }
 
@@ -541,8 +608,18 @@ static uint32_t wait_for_range(struct dax_sim *s, enum dax_sim_count wait)
 {
 	s->count[wait]++;
 	pressure(s);
-	kick_worker(s);
-	run_worker(s);
+	kick_worker(s, s->now);
+	worker_until(s, s->now);
+	/* under pressure the worker is queued, and frees at least one */
+	while (!s->nr_free && worker_next(s) != NEVER) {
+		uint64_t t = s->remove_ns ? worker_next(s) : s->now;
+
+		if (t > s->now) {
+			s->count[DAX_SIM_WAIT_NS] += t - s->now;
+			task_spends(s, t - s->now);
+		}
+		worker_step(s);
+	}
 	return alloc_range(s);
 }
 
@@ -596,8 +673,9 @@ static int setup(struct dax_sim *s, uint32_t id, struct file *f, uint64_t idx,
 	struct range *r = &s->r[id];
 
 	*r = (struct range){ .ino = f->ino, .idx = idx, .writable = writable };
-	/* a worker queued runs while the task waits for the server's reply */
-	run_worker(s);
+	/* the worker runs while the task waits for the server's reply */
+	worker_until(s, s->now + s->setup_ns);
+	task_spends(s, s->setup_ns);
 	if (recall_uses(s, r)) {
 		s->nr_new = 0;
 		s->stream_full = false;
@@ -607,6 +685,7 @@ static int setup(struct dax_sim *s, uint32_t id, struct file *f, uint64_t idx,
 	if (table_put(&s->mapped, f->ino, idx, id) || file_add(f, idx, id))
 		return -ENOMEM;
 	busy_add_tail(s, id);
+	r->mapped_at = s->now;
 	s->last_setup = id;
 	s->count[DAX_SIM_SETUPS]++;
 	return 0;
@@ -623,14 +702,25 @@ static void mark_used(struct dax_sim *s, struct range *r)
 	r->epoch = s->epoch;
 }
 
+void dax_sim_set_costs(struct dax_sim *s, uint64_t setup_ns, uint64_t remove_ns)
+{
+	s->setup_ns = setup_ns;
+	s->remove_ns = remove_ns;
+}
+
 int dax_sim_access(struct dax_sim *s, uint64_t ino, uint64_t idx,
-		   unsigned int flags)
+		   unsigned int flags, uint64_t task_ns)
 {
 	bool write = flags & DAX_SIM_WRITE;
 	struct kv *e = table_find(&s->mapped, ino, idx);
 	struct file *f;
 	uint32_t id;
 
+	/* tasks on several CPUs: a lookup may come in a little out of order */
+	if (task_ns + s->stretch > s->now)
+		s->now = task_ns + s->stretch;
+	if (s->remove_ns)
+		worker_until(s, s->now);
 	s->count[DAX_SIM_ACCESSES]++;
 	if (e) {
 		struct range *r = &s->r[e->val];
@@ -640,6 +730,7 @@ int dax_sim_access(struct dax_sim *s, uint64_t ino, uint64_t idx,
 			r->writable = true;
 			s->count[DAX_SIM_SETUPS]++;
 			s->count[DAX_SIM_UPGRADES]++;
+			task_spends(s, s->setup_ns);
 		}
 		return 0;
 	}
@@ -652,6 +743,8 @@ int dax_sim_access(struct dax_sim *s, uint64_t ino, uint64_t idx,
 		id = pick_inline(s, f);
 		unmap(s, id);
 		s->count[DAX_SIM_INLINE]++;
+		s->count[DAX_SIM_WAIT_NS] += s->remove_ns;
+		task_spends(s, s->remove_ns);
 	}
 	while (id == NONE)
 		id = wait_for_range(s, flags & DAX_SIM_FAULT ? DAX_SIM_FAULT_WAITS :

@@ -28,6 +28,7 @@ enum dax_sim_count {
 	DAX_SIM_INLINE,		/* of them, taken by a read or write inline */
 	DAX_SIM_FAULT_WAITS,	/* faults that found no free range */
 	DAX_SIM_ALLOC_WAITS,	/* reads or writes that waited for one */
+	DAX_SIM_WAIT_NS,	/* tasks' time waiting or reclaiming inline */
 	DAX_SIM_NR_COUNTS,
 };
 
@@ -47,12 +48,25 @@ struct dax_sim *dax_sim_new(enum dax_sim_policy policy, unsigned int nr_ranges,
 			    size_t max_history);
 
 /*
+ * The model's clock: what one FUSE_SETUPMAPPING costs the task that
+ * makes it, and what one range costs the background worker to remove.
+ * With remove_ns 0 (the default) the worker frees its ranges at once;
+ * otherwise one every remove_ns while the tasks go on, as the kernel's
+ * worker does, one FUSE_REMOVEMAPPING at a time.  May change between
+ * accesses, as a recording measures them.
+ */
+void dax_sim_set_costs(struct dax_sim *s, uint64_t setup_ns, uint64_t remove_ns);
+
+/*
  * A lookup of range idx (file offset / 2 MiB) of inode ino: a hit counts a
  * use (and an upgrade, for a write to a read-only range); a miss sets the
- * range up, reclaiming as the policy does.  0, or -ENOMEM.
+ * range up, reclaiming as the policy does.  task_ns is when it happened
+ * on the tasks' own clock, outside setups and waits (a recording's clock
+ * less the time of the setups it saw): the model adds its own setups and
+ * waits to it.  0, or -ENOMEM.
  */
 int dax_sim_access(struct dax_sim *s, uint64_t ino, uint64_t idx,
-		   unsigned int flags);
+		   unsigned int flags, uint64_t task_ns);
 
 /* The inode left the cache: its ranges go back, and their history. */
 void dax_sim_evict(struct dax_sim *s, uint64_t ino);
