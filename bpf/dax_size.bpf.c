@@ -14,6 +14,11 @@
  * where fs/dax returns to fuse: a read or write that moved [pos, pos +
  * done) looked up each range it spans, a fault that mapped its page the
  * range of that page (a fault sent to wait fails, and is retried).
+ *
+ * The model's clock: each lookup's time less the setups' time before it
+ * (the tasks' own time), what a setup costs (fuse_setup_one_mapping(),
+ * entry to return) and what a removal costs the background worker (its
+ * runs' time over the ranges its FUSE_REMOVEMAPPINGs carried).
  */
 #include "daxmon.bpf.h"
 #include "dax_size.h"
@@ -50,6 +55,34 @@ struct {
 	__type(key, __u32);			/* dev */
 	__type(value, struct dax_size_mount);
 } mounts SEC(".maps");
+
+/* A setup in progress on a thread: its start, and kprobe's arguments */
+struct setup_call {
+	const struct inode *inode;
+	__u64 start;
+	bool upgrade;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_INFLIGHT);
+	__type(key, __u64);			/* thread id */
+	__type(value, struct setup_call);
+} setup_calls SEC(".maps");
+
+/* A run of the background worker on a thread (a kworker) */
+struct worker_run {
+	const struct fuse_conn_dax *fcd;
+	__u64 start;
+	__u64 ranges;			/* removed so far */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u64);			/* thread id */
+	__type(value, struct worker_run);
+} worker_runs SEC(".maps");
 
 /* kprobe: fuse_iomap_begin()'s arguments, for its kretprobe */
 struct lookup {
@@ -104,7 +137,7 @@ static __always_inline __u64 wakeup_flags(void)
 }
 
 static __always_inline int record(__u32 dev, __u64 ino, __u64 idx,
-				  __u16 flags, __u8 kind)
+				  __u64 task_ns, __u16 flags, __u8 kind)
 {
 	struct dax_size_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
@@ -115,6 +148,7 @@ static __always_inline int record(__u32 dev, __u64 ino, __u64 idx,
 	e->dev = dev;
 	e->ino = ino;
 	e->idx = idx;
+	e->task_ns = task_ns;
 	e->flags = flags;
 	e->kind = kind;
 	e->pad = 0;
@@ -141,15 +175,29 @@ static __always_inline int lookup_done(const struct inode *inode, __s64 pos,
 	if (sampled_out(ino, idx))
 		return 0;
 	return record(inode_dev(inode, direct), ino, idx,
+		      bpf_ktime_get_ns() - m->c[DAX_SIZE_SETUP_NS],
 		      (flags & IOMAP_WRITE ? DAX_SIZE_WRITE : 0) |
 		      (flags & IOMAP_FAULT ? DAX_SIZE_FAULT : 0),
 		      DAX_SIZE_ACCESS);
 }
 
-static __always_inline int setup_done(const struct inode *inode, bool upgrade,
-				      int ret, bool direct)
+static __always_inline int setup_begin(const struct inode *inode, bool upgrade)
 {
+	struct setup_call c = {
+		.inode = inode, .start = bpf_ktime_get_ns(), .upgrade = upgrade,
+	};
+
+	return call_save(&setup_calls, &c);
+}
+
+/* direct: how inode is read; start: when the setup began */
+static __always_inline int setup_done(const struct inode *inode, bool upgrade,
+				      __u64 start, int ret, bool direct)
+{
+	const struct fuse_conn_dax *fcd;
 	struct dax_size_mount *m;
+	__u64 key;
+	__u32 dev;
 
 	if (ret)
 		return 0;
@@ -159,13 +207,70 @@ static __always_inline int setup_done(const struct inode *inode, bool upgrade,
 	__sync_fetch_and_add(&m->c[DAX_SIZE_SETUPS], 1);
 	if (upgrade)
 		__sync_fetch_and_add(&m->c[DAX_SIZE_UPGRADES], 1);
+	__sync_fetch_and_add(&m->c[DAX_SIZE_SETUP_NS], bpf_ktime_get_ns() - start);
+	/* the mount of the pool, for its worker's runs */
+	fcd = inode_fcd(inode, direct);
+	key = (__u64)fcd;
+	dev = inode_dev(inode, direct);
+	bpf_map_update_elem(&fn_devs, &key, &dev, BPF_ANY);
 	return 0;
 }
 
 static __always_inline int evict(const struct inode *inode, bool direct)
 {
-	return record(inode_dev(inode, direct), inode_ino(inode, direct), 0, 0,
+	return record(inode_dev(inode, direct), inode_ino(inode, direct), 0, 0, 0,
 		      DAX_SIZE_EVICT);
+}
+
+static __always_inline int worker_begin(const struct fuse_conn_dax *fcd)
+{
+	struct worker_run w = { .fcd = fcd, .start = bpf_ktime_get_ns() };
+
+	return call_save(&worker_runs, &w);
+}
+
+/* A run ends: its time and ranges to its mount's, once a setup showed it */
+static __always_inline int worker_end(void)
+{
+	struct dax_size_mount *m;
+	struct worker_run w;
+	__u64 key;
+	__u32 *dev;
+
+	if (!call_done(&worker_runs, &w, sizeof(w)))
+		return 0;
+	key = (__u64)w.fcd;
+	dev = bpf_map_lookup_elem(&fn_devs, &key);
+	m = dev ? bpf_map_lookup_elem(&mounts, dev) : NULL;
+	if (!m)
+		return 0;
+	__sync_fetch_and_add(&m->c[DAX_SIZE_WORKER_NS], bpf_ktime_get_ns() - w.start);
+	__sync_fetch_and_add(&m->c[DAX_SIZE_WORKER_RANGES], w.ranges);
+	return 0;
+}
+
+/*
+ * Every fuse request is made here: a FUSE_REMOVEMAPPING the worker sends
+ * adds its ranges to the run.  The in_args are void pointers: probe reads.
+ */
+static __always_inline int removal_sent(const struct fuse_args *args, bool direct)
+{
+	const struct fuse_removemapping_in *in;
+	struct worker_run *w;
+	__u64 tid;
+	unsigned int arg;
+
+	if ((direct ? args->opcode : BPF_CORE_READ(args, opcode)) != FUSE_REMOVEMAPPING)
+		return 0;
+	tid = current_tid();
+	w = bpf_map_lookup_elem(&worker_runs, &tid);
+	if (!w)
+		return 0;
+	/* since 6.14 an empty header comes first (fuse_set_zero_arg0()) */
+	arg = (direct ? args->in_numargs : BPF_CORE_READ(args, in_numargs)) == 3;
+	in = BPF_CORE_READ(args, in_args[arg].value);
+	w->ranges += BPF_CORE_READ(in, count);
+	return 0;
 }
 
 #define LOOKUP_PROTO							\
@@ -328,28 +433,71 @@ int BPF_KRETPROBE(fault_exit_kp, unsigned int ret)
 	return call_done(&fault_calls, &vmf, sizeof(vmf)) ? fault_done(vmf, ret, false) : 0;
 }
 
+SEC("fentry/fuse_setup_one_mapping")
+int BPF_PROG(setup_entry_fn, FN_SETUP_PROTO)
+{
+	return setup_begin(inode, upgrade);
+}
+
 SEC("fexit/fuse_setup_one_mapping")
 int BPF_PROG(setup_exit_fn, FN_SETUP_PROTO, int ret)
 {
-	return setup_done(inode, upgrade, ret, true);
+	struct setup_call c;
+
+	return call_done(&setup_calls, &c, sizeof(c)) ?
+	       setup_done(inode, upgrade, c.start, ret, true) : 0;
 }
 
 /* kprobe: inside fuse_iomap_begin(), so in a map of its own */
 SEC("kprobe/fuse_setup_one_mapping")
 int BPF_KPROBE(setup_entry_kp, FN_SETUP_PROTO)
 {
-	struct fn_setup s = { .inode = inode, .upgrade = upgrade };
-
-	return call_save(&fn_setups, &s);
+	return setup_begin(inode, upgrade);
 }
 
 SEC("kretprobe/fuse_setup_one_mapping")
 int BPF_KRETPROBE(setup_exit_kp, int ret)
 {
-	struct fn_setup s;
+	struct setup_call c;
 
-	return call_done(&fn_setups, &s, sizeof(s)) ?
-	       setup_done(s.inode, s.upgrade, ret, false) : 0;
+	return call_done(&setup_calls, &c, sizeof(c)) ?
+	       setup_done(c.inode, c.upgrade, c.start, ret, false) : 0;
+}
+
+SEC("fentry/fuse_dax_free_mem_worker")
+int BPF_PROG(worker_entry_fn, struct work_struct *work)
+{
+	return worker_begin(work_fcd(work));
+}
+
+SEC("fexit/fuse_dax_free_mem_worker")
+int BPF_PROG(worker_exit_fn, struct work_struct *work)
+{
+	return worker_end();
+}
+
+SEC("kprobe/fuse_dax_free_mem_worker")
+int BPF_KPROBE(worker_entry_kp, struct work_struct *work)
+{
+	return worker_begin(work_fcd(work));
+}
+
+SEC("kretprobe/fuse_dax_free_mem_worker")
+int BPF_KRETPROBE(worker_exit_kp)
+{
+	return worker_end();
+}
+
+SEC("fentry/fuse_args_to_req")
+int BPF_PROG(removal_sent_fn, struct fuse_req *req, struct fuse_args *args)
+{
+	return removal_sent(args, true);
+}
+
+SEC("kprobe/fuse_args_to_req")
+int BPF_KPROBE(removal_sent_kp, struct fuse_req *req, struct fuse_args *args)
+{
+	return removal_sent(args, false);
 }
 
 SEC("fentry/fuse_dax_inode_cleanup")

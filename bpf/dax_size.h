@@ -17,6 +17,7 @@ enum dax_size_kind {
 struct dax_size_event {
 	__u64 ino;
 	__u64 idx;		/* file offset / 2 MiB */
+	__u64 task_ns;		/* ktime less the mount's setup time so far */
 	__u32 dev;
 	__u16 flags;		/* DAX_SIZE_* */
 	__u8 kind;		/* enum dax_size_kind */
@@ -28,6 +29,9 @@ enum dax_size_count {
 	DAX_SIZE_SETUPS,	/* FUSE_SETUPMAPPING requests that succeeded */
 	DAX_SIZE_UPGRADES,	/* of them, read-only ranges made writable */
 	DAX_SIZE_ACCESSES,	/* accesses seen */
+	DAX_SIZE_SETUP_NS,	/* the setups' time, entry to return */
+	DAX_SIZE_WORKER_RANGES,	/* ranges the background worker removed */
+	DAX_SIZE_WORKER_NS,	/* the time of its runs */
 	DAX_SIZE_NR_COUNTS,
 };
 

@@ -192,6 +192,9 @@ struct window {
 struct mount {
 	__u32 dev;
 	unsigned long long nr_ranges;	/* the window it has */
+	/* the models' clock, from the recording so far (mount_clock()) */
+	unsigned long long setup_ns, remove_ns;
+	bool removals_seen;		/* remove_ns is the worker's own */
 	unsigned long long modelled;	/* lookups the models got (sampled in) */
 	int nr_windows;
 	struct window w[MAX_WINDOWS];
@@ -304,6 +307,36 @@ static struct mount *mount_of(struct run *r, __u32 dev)
 	return m;
 }
 
+/* What the kernel counted on the mount (all of it: the map holds totals) */
+static void kernel_counts(__u32 dev, struct dax_size_mount *km)
+{
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.mounts), &dev, km))
+		memset(km, 0, sizeof(*km));
+}
+
+/*
+ * The models' clock, from what the recording has measured so far: a
+ * setup's time, and a range's removal by the worker (a setup's until
+ * the worker has run).  A sample of one range in N sees one setup and
+ * one removal in N, each standing for N of the kernel's.
+ */
+static void mount_clock(struct mount *m)
+{
+	struct dax_size_mount km;
+	const __u64 *c = km.c;
+
+	kernel_counts(m->dev, &km);
+	if (!c[DAX_SIZE_SETUPS])
+		return;
+	m->setup_ns = c[DAX_SIZE_SETUP_NS] / c[DAX_SIZE_SETUPS];
+	m->removals_seen = c[DAX_SIZE_WORKER_RANGES] > 0;
+	m->remove_ns = m->removals_seen ?
+		       c[DAX_SIZE_WORKER_NS] / c[DAX_SIZE_WORKER_RANGES] : m->setup_ns;
+	for (int i = 0; i < m->nr_windows; i++)
+		dax_sim_set_costs(m->w[i].sim, m->setup_ns * env.sample,
+				  m->remove_ns * env.sample);
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct run *r = ctx;
@@ -324,7 +357,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	for (int i = 0; i < m->nr_windows; i++) {
 		if (e->kind == DAX_SIZE_EVICT)
 			dax_sim_evict(m->w[i].sim, e->ino);
-		else if (dax_sim_access(m->w[i].sim, e->ino, e->idx, flags))
+		else if (dax_sim_access(m->w[i].sim, e->ino, e->idx, flags, e->task_ns))
 			return r->err = -ENOMEM;
 	}
 	return 0;
@@ -341,6 +374,8 @@ static bool wait_interval(void *ctx)
 		/* woken early only by a filling buffer (dax_size.bpf.c) */
 		int n = ring_buffer__poll(r->rb, 100);
 
+		for (int i = 0; i < r->nr_mounts; i++)
+			mount_clock(&r->m[i]);
 		if (n >= 0)
 			n = ring_buffer__consume(r->rb);
 		if (n < 0 && n != -EINTR) {
@@ -375,7 +410,7 @@ static const char *size_str(unsigned long long bytes, char *buf, size_t size)
 
 /* What one window's model predicts, scaled back from the sample */
 struct prediction {
-	unsigned long long ranges, setups, fault_waits, alloc_waits;
+	unsigned long long ranges, setups, fault_waits, alloc_waits, wait_ns;
 	bool current;
 };
 
@@ -389,6 +424,8 @@ static void predict(const struct mount *m, struct prediction *p)
 			.setups = c[DAX_SIM_SETUPS] * env.sample,
 			.fault_waits = c[DAX_SIM_FAULT_WAITS] * env.sample,
 			.alloc_waits = c[DAX_SIM_ALLOC_WAITS] * env.sample,
+			/* the sample's clock already stands for the whole */
+			.wait_ns = c[DAX_SIM_WAIT_NS],
 			.current = m->w[i].current,
 		};
 	}
@@ -457,6 +494,9 @@ static void print_mount_text(const struct mount *m, const struct dax_size_mount 
 		print_bar(p[i].setups, max);
 		printf("\n");
 	}
+	printf("  clock: a setup %.2f ms, a removal %.2f ms (%s)\n", m->setup_ns / 1e6,
+	       m->remove_ns / 1e6, m->removals_seen ? "the worker's" :
+	       "the worker did not run: taken as a setup's");
 	printf("  the kernel: %llu setups at %s", (unsigned long long)km->c[DAX_SIZE_SETUPS],
 	       size_str(m->nr_ranges << RANGE_SHIFT, a, sizeof(a)));
 	if (cur >= 0 && km->c[DAX_SIZE_SETUPS])
@@ -496,6 +536,8 @@ static void json_windows(struct json *j, const struct prediction *p, int n,
 		json_u64(j, p[i].fault_waits);
 		json_key(j, "alloc_waits");
 		json_u64(j, p[i].alloc_waits);
+		json_key(j, "wait_ns");
+		json_u64(j, p[i].wait_ns);
 		json_key(j, "memmap_bytes");
 		json_u64(j, p[i].ranges * MEMMAP_PER_RANGE);
 		json_object_end(j);
@@ -534,6 +576,12 @@ static void print_mount_json(struct json *j, const struct mount *m,
 	json_u64(j, km->c[DAX_SIZE_SETUPS]);
 	json_key(j, "kernel_upgrades");
 	json_u64(j, km->c[DAX_SIZE_UPGRADES]);
+	json_key(j, "setup_ns");
+	json_u64(j, m->setup_ns);
+	json_key(j, "remove_ns");
+	json_u64(j, m->remove_ns);
+	json_key(j, "removals_seen");
+	json_bool(j, m->removals_seen);
 	json_windows(j, p, m->nr_windows, secs);
 	json_key(j, "advice_ranges");
 	json_u64(j, p[adv].ranges);
@@ -548,13 +596,6 @@ static double seconds_since(const struct timespec *start)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return now.tv_sec - start->tv_sec + (now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
-/* What the kernel counted on the mount (all of it: the map holds totals) */
-static void kernel_counts(__u32 dev, struct dax_size_mount *km)
-{
-	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.mounts), &dev, km))
-		memset(km, 0, sizeof(*km));
 }
 
 /* A mount's name as a gnuplot title: no quotes, no backslashes */
@@ -728,7 +769,8 @@ static bool in_path(const char *prog)
 }
 
 static const char *const functions[] = {
-	"fuse_setup_one_mapping", "fuse_dax_inode_cleanup", NULL,
+	"fuse_setup_one_mapping", "fuse_dax_inode_cleanup",
+	"fuse_dax_free_mem_worker", "fuse_args_to_req", NULL,
 };
 
 /* the lookup; where inlined (7.3), where fs/dax returns to fuse */
