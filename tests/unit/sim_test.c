@@ -296,6 +296,30 @@ static void test_bookkeeping(void)
 }
 
 /*
+ * lfu's refill of a short pool frees one range, not what the pool lacks
+ * of 20% free.  16 ranges faulted in; a 17th waits, and the worker frees
+ * the 20% (3, the oldest: 0 to 2) and, while new ranges stream in, one
+ * more each time one is taken (3, then 4 as 0 comes back).  0 to 3 come
+ * back, 3 takes the last free range, and that refills the pool by one
+ * (without the refill's own chunk, by three).
+ */
+static void test_refill_one(void)
+{
+	struct dax_sim *s = sim(DAX_SIM_LFU, 16);
+
+	for (int idx = 0; idx < 17; idx++)
+		access_or_fail(s, 2, idx, DAX_SIM_FAULT);
+	check_u64("fault waits, the 17th range", 1, count(s, DAX_SIM_FAULT_WAITS));
+	check_u64("removals of the wait and the stream", 4, count(s, DAX_SIM_REMOVALS));
+	for (int idx = 0; idx < 4; idx++)
+		access_or_fail(s, 2, idx, DAX_SIM_FAULT);
+	check_u64("removals once the last free range is taken", 6,
+		  count(s, DAX_SIM_REMOVALS));
+	check_u64("fault waits after the refill", 1, count(s, DAX_SIM_FAULT_WAITS));
+	dax_sim_free(s);
+}
+
+/*
  * fifo's worker, kicked when fewer than 20% of the ranges are free, takes
  * a removal's time per range: reads of 9 ranges through a window of 10
  * for a millisecond keep them all if a removal takes a second, where a
@@ -364,6 +388,7 @@ int main(void)
 	test_evict();
 	test_skewed();
 	test_bookkeeping();
+	test_refill_one();
 	test_paced_worker();
 	test_paced_wait();
 	test_names();

@@ -542,8 +542,9 @@ static void worker_step(struct dax_sim *s)
 {
 	s->worker_at = worker_next(s);
 	if (!s->worker_running) {
-		s->worker_queued = s->refill = false;
+		/* the chunk first: a refill asked for decides it */
 		s->worker_left = reclaim_chunk(s, &s->worker_ahead);
+		s->worker_queued = s->refill = false;
 		s->worker_freed = 0;
 		s->worker_since = s->worker_at;
 		s->worker_running = true;
