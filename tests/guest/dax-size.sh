@@ -6,7 +6,8 @@
 # worker frees ten ranges one round trip at a time while the reads go
 # on, which the model follows by the clock the recording measured.  On Zipf
 # page faults over a file 4x the window, a sequential scan, and two
-# processes reading two files with read() (inline reclaim).  Under lfu,
+# processes reading two files with read() (inline reclaim); and once
+# more with kprobes, the programs of kernels without BTF.  Under lfu,
 # the model's largest window (4x) sets up no range twice that it could
 # keep: no more setups than the ranges the workload reads.
 . "$(dirname "$0")/../lib/guest.sh"
@@ -33,8 +34,9 @@ record() {
 	refresh_stats
 	before=$(stat_of SETUPMAPPING)
 	start_tool "$work/$name.json" "$work/$name.err" "$build/tools/dax-size" --json \
-		--plot "$work/$name.png" ||
+		--attach="$attach" --plot "$work/$name.png" ||
 		fail "dax-size: $tool_line"
+	[ "$attach" = auto ] || expect_eq "$name: attached" "dax-size: attached ($attach)" "$tool_line"
 	pid=$tool_pid
 	"$@" > "$work/$name.out" 2>&1 || fail "$name: $* failed: $(cat "$work/$name.out")"
 	stop_tool "$pid" || fail "dax-size exited $? (see $work/$name.err)"
@@ -51,50 +53,57 @@ two_readers() {
 	wait $!
 }
 
+# permille N: N/10 with one decimal and its sign (-8: -0.8)
+permille() {
+	local sign=
+	[ "$1" -ge 0 ] || sign=-
+	echo "$sign$(( ${1#-} / 10 )).$(( ${1#-} % 10 ))"
+}
+
 worst=0
-for policy in lfu fifo; do
-	for load in zipf seq mixed; do
-		name=$policy-$load
-		# distinct: the ranges the workload reads, at most
-		case $load in
-		zipf) distinct=$(( ranges * 4 ))
-		      record $policy $name "$build/tools/daxpages" /tmp/mnt/big 3000 zipf:1.1 ;;
-		seq) distinct=$(( ranges * 5 / 2 ))
-		     record $policy $name "$build/tools/daxpages" /tmp/mnt/big $(( ranges * 512 * 5 / 2 )) seq ;;
-		mixed) distinct=$(( ranges * 6 ))
-		       record $policy $name two_readers ;;
-		esac
-		[ "$(jq -s length "$work/$name.json")" = 1 ] ||
-			fail "$name: dax-size should report once, at ^C: $(cat "$work/$name.json")"
-		expect_eq "$name: the policy modelled" $policy "$(field $name .policy)"
-		head -c 8 "$work/$name.png" | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' ||
-			fail "$name: --plot drew no PNG"
-		# a preemptible kernel skips a run now and then ("missed"):
-		# a run skipped loses one lookup of the sequence the model
-		# replays, or one setup of the count held exact below
-		missed=$(json_missed "$work/$name.json")
-		lookups=$(field $name .lookups)
-		expect_only_missed "$name: dax-size" "$work/$name.json"
-		[ "$missed" -le $(( lookups / 100 )) ] ||
-			fail "$name: the kernel skipped $missed runs of dax-size's programs, for $lookups lookups: more than 1%"
-		expect_counted "$name: dax-size's count of the kernel's setups = the server's" \
-			"$n" "$(field $name .kernel_setups)" "$missed"
-		predicted=$(field $name '.windows[] | select(.current) | .setups')
-		err=$(( (predicted - n) * 1000 / n ))
-		echo "$name: $n setups, the model $predicted ($(( err / 10 )).$(( ${err#-} % 10 ))%); $lookups lookups, $missed runs skipped"
-		[ "$(field $name .removals_seen)" = true ] ||
-			fail "$name: dax-size saw no removal by the reclaim worker: its clock has no removal time"
-		[ ${err#-} -le 150 ] ||
-			fail "$name: the model predicts $predicted setups at the current window, the kernel made $n: more than 15% off"
-		[ ${err#-} -le "$worst" ] || worst=${err#-}
-		# lfu's worker frees nothing nobody needs: in the largest window
-		# modelled (4x: the whole 4x file) each range is set up once
-		if [ $policy = lfu ]; then
-			most=$(field $name '.windows[-1].setups')
-			[ "$most" -le $distinct ] ||
-				fail "$name: the model sets up $most ranges at 4x the window, for $distinct the workload reads"
-		fi
-	done
+for run in lfu:zipf lfu:seq lfu:mixed fifo:zipf fifo:seq fifo:mixed fifo:zipf:kprobe; do
+	IFS=: read -r policy load attach <<< "$run"
+	name=$policy-$load${attach:+-$attach}
+	attach=${attach:-auto}
+	# distinct: the ranges the workload reads, at most
+	case $load in
+	zipf) distinct=$(( ranges * 4 ))
+	      record $policy $name "$build/tools/daxpages" /tmp/mnt/big 3000 zipf:1.1 ;;
+	seq) distinct=$(( ranges * 5 / 2 ))
+	     record $policy $name "$build/tools/daxpages" /tmp/mnt/big $(( ranges * 512 * 5 / 2 )) seq ;;
+	mixed) distinct=$(( ranges * 6 ))
+	       record $policy $name two_readers ;;
+	esac
+	[ "$(jq -s length "$work/$name.json")" = 1 ] ||
+		fail "$name: dax-size should report once, at ^C: $(cat "$work/$name.json")"
+	expect_eq "$name: the policy modelled" $policy "$(field $name .policy)"
+	head -c 8 "$work/$name.png" | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' ||
+		fail "$name: --plot drew no PNG"
+	# a preemptible kernel skips a run now and then ("missed"):
+	# a run skipped loses one lookup of the sequence the model
+	# replays, or one setup of the count held exact below
+	missed=$(json_missed "$work/$name.json")
+	lookups=$(field $name .lookups)
+	expect_only_missed "$name: dax-size" "$work/$name.json"
+	[ "$missed" -le $(( lookups / 100 )) ] ||
+		fail "$name: the kernel skipped $missed runs of dax-size's programs, for $lookups lookups: more than 1%"
+	expect_counted "$name: dax-size's count of the kernel's setups = the server's" \
+		"$n" "$(field $name .kernel_setups)" "$missed"
+	predicted=$(field $name '.windows[] | select(.current) | .setups')
+	err=$(( (predicted - n) * 1000 / n ))
+	echo "$name: $n setups, the model $predicted ($(permille "$err")%); $lookups lookups, $missed runs skipped"
+	[ "$(field $name .removals_seen)" = true ] ||
+		fail "$name: dax-size saw no removal by the reclaim worker: its clock has no removal time"
+	[ ${err#-} -le 150 ] ||
+		fail "$name: the model predicts $predicted setups at the current window, the kernel made $n: more than 15% off"
+	[ ${err#-} -le "$worst" ] || worst=${err#-}
+	# lfu's worker frees nothing nobody needs: in the largest window
+	# modelled (4x: the whole 4x file) each range is set up once
+	if [ $policy = lfu ]; then
+		most=$(field $name '.windows[-1].setups')
+		[ "$most" -le $distinct ] ||
+			fail "$name: the model sets up $most ranges at 4x the window, for $distinct the workload reads"
+	fi
 done
 stop_daxfsd /tmp/mnt
-echo "ok: dax-size counts the kernel's setups and predicts them within $(( worst / 10 )).$(( worst % 10 ))% at the window it runs on, under lfu and fifo"
+echo "ok: dax-size counts the kernel's setups and predicts them within $(permille $worst)% at the window it runs on, under lfu and fifo, with fentry and kprobes"
