@@ -51,7 +51,7 @@ static __always_inline void record(__u32 kind, __u32 dev, __u64 ino,
 static __always_inline int begin(__u64 id, __u32 dev, __u32 kind, __u64 ino)
 {
 	if (!task_filtered())
-		start_begin(id, dev, kind, ino);
+		start_begin(id, dev, kind, ino, bpf_ktime_get_ns());
 	return 0;
 }
 
@@ -60,7 +60,7 @@ static __always_inline int end_n(__u64 id, __u32 dev, __u32 kind,
 				 unsigned int n)
 {
 	struct dax_start start;
-	__u64 ns = start_end(id, dev, kind, &start);
+	__u64 ns = start_end(id, dev, kind, &start, bpf_ktime_get_ns());
 
 	if (ns)
 		record(kind, dev, start.ino, start.tgid, ns, n);

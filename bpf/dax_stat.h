@@ -35,15 +35,14 @@ enum dax_stat_counter {
 	NR_STAT_COUNTERS = STAT_REMOVED_AGE_NS + DAX_NR_REASONS,
 };
 
-/* Per mount, per CPU in the map. */
+/*
+ * Per mount, per CPU in the map: the latency histograms too, so that an
+ * end event finds all it updates in one map lookup.
+ */
 struct dax_stat {
 	__u64 c[NR_STAT_COUNTERS];	/* enum dax_stat_counter */
 	struct dax_pool pool;
-};
-
-struct dax_stat_hist_key {
-	__u32 dev;
-	__u32 kind;			/* enum dax_lat_kind */
+	struct dax_hist hist[DAX_NR_LAT_KINDS];	/* microseconds */
 };
 
 #endif

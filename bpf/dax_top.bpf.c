@@ -54,7 +54,8 @@ static __always_inline struct dax_top_row *row_of(__u32 dev, __u64 ino)
 
 DAX_EVENT(fuse_dax_setup_end, SETUP)
 {
-	struct dax_top_mount *m = mount_of(dev, nr_free, nr_busy, nr_ranges);
+	struct dax_top_mount *m = mount_of(dev, bpf_ktime_get_ns(), nr_free,
+					   nr_busy, nr_ranges);
 	struct dax_top_row *r = row_of(dev, ino);
 
 	if (m)
@@ -80,7 +81,8 @@ DAX_EVENT(fuse_dax_remove_begin, REMOVE)
 
 DAX_EVENT(fuse_dax_remove_end, REMOVE)
 {
-	struct dax_top_mount *m = mount_of(dev, nr_free, nr_busy, nr_ranges);
+	struct dax_top_mount *m = mount_of(dev, bpf_ktime_get_ns(), nr_free,
+					   nr_busy, nr_ranges);
 	__u64 why = (__u32)reason;	/* 64 bits: the check bounds the index */
 
 	if (m && why < DAX_NR_REASONS)
@@ -90,7 +92,8 @@ DAX_EVENT(fuse_dax_remove_end, REMOVE)
 
 DAX_EVENT(fuse_dax_reclaim_end, RECLAIM)
 {
-	struct dax_top_mount *m = mount_of(dev, nr_free, nr_busy, nr_ranges);
+	struct dax_top_mount *m = mount_of(dev, bpf_ktime_get_ns(), nr_free,
+					   nr_busy, nr_ranges);
 
 	if (m)
 		m->c[TOP_M_RECLAIMS + reclaim_mode(reason)]++;
@@ -100,11 +103,12 @@ DAX_EVENT(fuse_dax_reclaim_end, RECLAIM)
 /* Every begin goes into starts: user space counts the waits under way. */
 DAX_WAIT_HANDLER(wait_begin)
 {
-	struct dax_top_mount *m = mount_of(dev, nr_free, nr_busy, nr_ranges);
+	__u64 now = bpf_ktime_get_ns();
+	struct dax_top_mount *m = mount_of(dev, now, nr_free, nr_busy, nr_ranges);
 	struct dax_top_row *r = row_of(dev, ino);
 	bool fault = kind == DAX_LAT_FAULT_WAIT;
 
-	start_begin(DAX_ID_TASK, dev, kind, ino);
+	start_begin(DAX_ID_TASK, dev, kind, ino, now);
 	if (m)
 		m->c[fault ? TOP_M_FAULT_WAITS : TOP_M_ALLOC_WAITS]++;
 	if (r)
@@ -114,10 +118,11 @@ DAX_WAIT_HANDLER(wait_begin)
 
 DAX_WAIT_HANDLER(wait_end)
 {
-	__u64 ns = start_end(current_tid(), dev, kind, NULL);
+	__u64 now = bpf_ktime_get_ns();
+	__u64 ns = start_end(current_tid(), dev, kind, NULL, now);
 	struct dax_top_row *r;
 
-	mount_of(dev, nr_free, nr_busy, nr_ranges);
+	mount_of(dev, now, nr_free, nr_busy, nr_ranges);
 	if (!ns)
 		return 0;
 	r = row_of(dev, ino);

@@ -101,8 +101,7 @@ static const struct argp argp = DAX_ARGP(options, parse_arg, doc);
 
 struct mount_stat {
 	__u32 dev;
-	struct dax_stat s;
-	struct dax_hist hist[DAX_NR_LAT_KINDS];
+	struct dax_stat s;		/* its histograms cumulative */
 };
 
 /* The maps as one read saw them, the per-CPU copies summed. */
@@ -110,7 +109,7 @@ struct snapshot {
 	int n;
 	struct mount_stat m[MAX_MOUNTS];
 	struct dax_drops drops;		/* n only: since attach */
-	struct map_dump stats, hists;	/* what the read got */
+	struct map_dump stats;		/* what the read got */
 };
 
 static struct dax_stat_bpf *skel;
@@ -133,8 +132,7 @@ static int read_snapshot(struct snapshot *snap)
 
 	snap->n = 0;
 	err = dax_drops_read(skel->maps.drops, &snap->drops) ?:
-	      map_dump_map(&snap->stats, skel->maps.stats) ?:
-	      map_dump_map(&snap->hists, skel->maps.hists);
+	      map_dump_map(&snap->stats, skel->maps.stats);
 	if (err)
 		return err;
 	for (int i = 0; i < snap->stats.n; i++) {
@@ -148,15 +146,9 @@ static int read_snapshot(struct snapshot *snap)
 		percpu_sum_u64(m->s.c, NR_STAT_COUNTERS, v, sizeof(m->s));
 		percpu_newest_pool(&m->s.pool,
 				   &((const struct dax_stat *)v)->pool, sizeof(m->s));
-	}
-	for (int i = 0; i < snap->hists.n; i++) {
-		const struct dax_stat_hist_key *k = map_dump_key(&snap->hists, i);
-		struct mount_stat *m = mount_of(snap, k->dev);
-
-		if (m && k->kind < DAX_NR_LAT_KINDS)
-			percpu_sum_hist(&m->hist[k->kind],
-					map_dump_value(&snap->hists, i),
-					sizeof(struct dax_hist));
+		for (int k = 0; k < DAX_NR_LAT_KINDS; k++)
+			percpu_sum_hist(&m->s.hist[k],
+					&((const struct dax_stat *)v)->hist[k], sizeof(m->s));
 	}
 	return 0;
 }
@@ -166,7 +158,6 @@ static void free_snapshot(struct snapshot *snap)
 	if (!snap)
 		return;
 	map_dump_free(&snap->stats);
-	map_dump_free(&snap->hists);
 	free(snap);
 }
 
@@ -474,7 +465,7 @@ static void prom_write_sample(FILE *out, const struct metric *f,
 	case SRC_COUNTER: value = s->c[f->index + v]; break;
 	case SRC_COUNTER_NS: value = s->c[f->index + v] / 1e9; break;
 	case SRC_HISTOGRAM: {
-		const struct dax_hist *h = &m->hist[f->index + v];
+		const struct dax_hist *h = &m->s.hist[f->index + v];
 		struct hist view = { h->slots, DAX_HIST_SLOTS, 0 };
 
 		prom_histogram(out, f->name, labels, &view, 1000, h->sum_ns / 1e9);
