@@ -26,6 +26,7 @@ if [ "$mode" = quick ]; then
 	reclaim_fractions="1"
 	size_reps=1 size_cases="zipf:1.1 rand-read" size_policies=lfu
 	size_windows="16 64" size_reads=2000 size_loops=1
+	share_reps=1 share_mib=4
 else
 	reps=5 runtime=2
 	cost_workloads="randread randwrite mmap-randread seqread"
@@ -37,11 +38,14 @@ else
 	reclaim_fractions="0.5 1 2"
 	size_reps=2 size_cases="seq-read seq-write rand-read rand-write zipf:0.8 zipf:1.1 mixed"
 	size_policies="lfu fifo" size_windows="16 64 128" size_reads=10000 size_loops=2
+	share_reps=8 share_mib=64
 fi
 # BENCH_PARTS (tests/bench/run --parts): the parts to run, all by default
+# but share, which tests/bench/run runs in a boot of its own (-icount)
 parts=${BENCH_PARTS:-cost,per_event,startup,cliff,reclaim,size}
 parts=${parts//,/ }
 tracers="none tracefs dax-lat dax-top dax-stat bpftrace perf trace-cmd"
+share_tracers=$tracers
 window_mib=32		# /dev/pmem0: the window of the cost runs
 working_set_mib=32	# the cliff's file; its windows are other pmem regions
 large_window_mib=128	# the reclaim part's larger pool: 64 ranges
@@ -307,6 +311,78 @@ bench_startup() {
 	unset DAXMON_STARTUP
 }
 
+# proc_cpu_ns PID: the process's user + system time so far, all its
+# threads (/proc/PID/stat fields 14 and 15, clock ticks)
+proc_cpu_ns() {
+	local hz
+	hz=$(getconf CLK_TCK)
+	awk -v hz="$hz" '{ sub(/^.*\) /, ""); printf "%.0f\n", ($12 + $13) * 1e9 / hz }' \
+		"/proc/$1/stat"
+}
+
+# prog_ids: the ids of the BPF programs loaded now, one per line, sorted
+# as comm(1) wants them
+prog_ids() { bpftool prog show --json | jq -r '.[].id' | sort; }
+
+# bpf_time IDS...: run_time_ns and run_cnt summed over those programs
+bpf_time() {
+	bpftool prog show --json |
+		jq -r --arg ids "$*" '($ids | split(" ") | map(select(length > 0) | tonumber)) as $mine |
+			[.[] | select(.id as $i | $mine | index($i))] |
+			"\(map(.run_time_ns // 0) | add // 0) \(map(.run_cnt // 0) | add // 0)"'
+}
+
+# Part 7, in a boot of its own under -icount (tests/bench/run): guest
+# time counts instructions, so host load moves none of these figures.
+# What each tracer adds to the CPU, against the workload's: per round
+# and tracer, a fixed amount of mmap random reads over a file 4x the
+# window (reclaim all the time) and
+#   the fio job's own CPU time (user + system, fio's rusage) and run time;
+#   the server's CPU time meanwhile (daxfsd: a VMM's work, done in the
+#   guest here: docs/window.md);
+#   the tracer's BPF programs' run time and runs (bpf_stats, the programs
+#   it loaded), which come with the events;
+#   the tracer process's CPU time and the time it was measured over
+#   (/proc/PID/stat), which comes with the seconds (its interval).
+bench_share() {
+	local rep i n t rw engine bs before ids bpf0 bpf1 proc0 proc1 srv0 srv1 t0 job
+	sysctl -qw kernel.bpf_stats_enabled=1
+	echo "rep,tracer,workload_cpu_ns,workload_ns,server_cpu_ns,bpf_ns,bpf_runs,tracer_cpu_ns,window_ns" \
+		> "$res/share.csv"
+	read -r rw engine bs <<<"$(workload_args mmap-randread)"
+	set -- $share_tracers
+	n=$#
+	for rep in $(seq 1 $share_reps); do
+		for i in $(seq 0 $((n - 1))); do
+			t=$(echo $share_tracers | cut -d' ' -f$(( (i + rep - 1) % n + 1 )))
+			log "share round $rep: $t"
+			before=$(prog_ids)
+			tracer_start "$t"
+			ids=$(comm -13 <(echo "$before") <(prog_ids) | tr '\n' ' ')
+			bpf0=$(bpf_time $ids)
+			proc0=0
+			[ -z "$tracer_pid" ] || proc0=$(proc_cpu_ns "$tracer_pid")
+			srv0=$(proc_cpu_ns "$daxfs_pid")
+			t0=$(now_ns)
+			fio_length="io_size=${share_mib}M" \
+				fio_jobs "" "share:/tmp/mnt/cost.${cost_sizes##* }:$rw:$engine:$bs" > /dev/null
+			bpf1=$(bpf_time $ids)
+			proc1=0
+			[ -z "$tracer_pid" ] || proc1=$(proc_cpu_ns "$tracer_pid")
+			srv1=$(proc_cpu_ns "$daxfs_pid")
+			t0=$(( $(now_ns) - t0 ))
+			tracer_stop
+			# fio's usr_cpu and sys_cpu are % of the job's run time (ms)
+			job=$(jq -r '.jobs[0] | "\((.usr_cpu + .sys_cpu) * .job_runtime * 1e4 | floor) \(.job_runtime * 1000000)"' \
+				"$tmp/fio.json")
+			set -- $bpf0 $bpf1
+			echo "$rep,$t,${job% *},${job#* },$((srv1 - srv0)),$(($3 - $1)),$(($4 - $2)),$((proc1 - proc0)),$t0" \
+				>> "$res/share.csv"
+		done
+	done
+	sysctl -qw kernel.bpf_stats_enabled=0
+}
+
 # count_events NAME: a trace instance NAME (in $inst) recording the
 # setup and fault-wait events, and $tmp/NAME-postrun, which fio runs
 # after each job: it keeps the job's events in $tmp/trace.JOB and starts
@@ -561,6 +637,7 @@ mount_window $window_mib
 phase cost
 phase per_event
 phase startup
+phase share
 stop_daxfsd /tmp/mnt
 phase cliff
 phase reclaim

@@ -81,6 +81,20 @@ for c in zipf:1.1 rand-read; do
 	fi
 done
 
+# the share part, in its own boot under -icount: every tracer's round
+# has the workload's CPU; the BPF tools' programs ran and took time
+for t in none tracefs dax-lat dax-top dax-stat bpftrace perf trace-cmd; do
+	n=$(rows share.csv "\$2 == \"$t\" && \$3 > 0")
+	[ "$n" = 1 ] && ok "share: $t's workload CPU measured" || fail_later "share: $t: $n rows with workload CPU"
+done
+for t in dax-lat dax-top dax-stat bpftrace; do
+	n=$(rows share.csv "\$2 == \"$t\" && \$5 > 0 && \$6 > 0")
+	[ "$n" = 1 ] && ok "share: $t's BPF time measured" || fail_later "share: $t: no BPF time"
+done
+grep -q -- '-icount shift=3,sleep=off' "$build/bench-guest-quick-icount/qemu-args" 2>/dev/null &&
+	ok "share: its boot ran under -icount" ||
+	fail_later "share: no -icount boot (build/bench-guest-quick-icount/qemu-args)"
+
 for png in cost cliff reclaim; do
 	head -c 8 "$out/$png.png" 2>/dev/null | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' &&
 		ok "$png.png is a PNG" || fail_later "$png.png missing or not a PNG"
@@ -88,7 +102,8 @@ done
 md=$out/benchmarks.md
 for h in "What watching the pool costs" "What each event costs the kernel" \
 	 "Start-up and memory" "The window-size cliff" "Reclaim policies: lfu against fifo" \
-	 "dax-size: predicted against measured" "What this does not show"; do
+	 "dax-size: predicted against measured" "What this does not show" \
+	 "What watching the pool costs, in CPU"; do
 	grep -q "^## $h" "$md" && ok "report: $h" || fail_later "report has no section '$h'"
 done
 # the report's first cell for dax-lat (mmap-randread) is dax-lat's throughput over
