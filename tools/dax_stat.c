@@ -102,6 +102,7 @@ static const struct argp argp = DAX_ARGP(options, parse_arg, doc);
 struct mount_stat {
 	__u32 dev;
 	struct dax_stat s;		/* its histograms cumulative */
+	char name[256];			/* its mount point, once per read */
 };
 
 /* The maps as one read saw them, the per-CPU copies summed. */
@@ -123,6 +124,8 @@ static struct mount_stat *mount_of(struct snapshot *snap, __u32 dev)
 	if (snap->n == MAX_MOUNTS)
 		return NULL;
 	snap->m[snap->n] = (struct mount_stat){ .dev = dev };
+	/* once here, not per sample: a scrape has dozens per mount */
+	dax_mount_name(dev, snap->m[snap->n].name, sizeof(snap->m[snap->n].name));
 	return &snap->m[snap->n++];
 }
 
@@ -230,7 +233,7 @@ static void col_reclaim_uses(const struct dax_stat *d)
 
 static void print_lines(struct snapshot *now, struct snapshot *before)
 {
-	char when[16], name[256];
+	char when[16];
 
 	format_time(when, sizeof(when));
 	for (int i = 0; i < now->n; i++) {
@@ -238,7 +241,7 @@ static void print_lines(struct snapshot *now, struct snapshot *before)
 
 		printf("%s%s%-16s %5llu %5lld %5llu %6llu %5llu %6llu %6llu %6llu",
 		       env.timestamp ? when : "", env.timestamp ? " " : "",
-		       dax_mount_name(now->m[i].dev, name, sizeof(name)),
+		       now->m[i].name,
 		       d.pool.nr_ranges, d.pool.nr_free, d.pool.nr_busy,
 		       d.c[STAT_SETUPS], d.c[STAT_UPGRADES],
 		       d.c[STAT_REMOVALS + DAX_REASON_INLINE],
@@ -271,7 +274,7 @@ static struct dax_drops drops_since(const struct snapshot *now,
 static void print_json(struct snapshot *now, struct snapshot *before)
 {
 	struct dax_drops drops = drops_since(now, before);
-	char name[256], devno[32];
+	char devno[32];
 	struct json j;
 
 	json_report_begin(&j, stdout, time(NULL));
@@ -288,7 +291,7 @@ static void print_json(struct snapshot *now, struct snapshot *before)
 			 KDEV_MINOR(m->dev));
 		json_object_begin(&j);
 		json_key(&j, "mount");
-		json_string(&j, dax_mount_name(m->dev, name, sizeof(name)));
+		json_string(&j, m->name);
 		json_key(&j, "dev");
 		json_string(&j, devno);
 		json_key(&j, "ranges");
@@ -447,12 +450,11 @@ static void prom_write_sample(FILE *out, const struct metric *f,
 			      const struct mount_stat *m, int v)
 {
 	const struct dax_stat *s = &m->s;
-	char labels[512], name[256];
+	char labels[512];
 	double value = 0;
 
 	labels[0] = '\0';
-	prom_label(labels, sizeof(labels), "mount",
-		   dax_mount_name(m->dev, name, sizeof(name)));
+	prom_label(labels, sizeof(labels), "mount", m->name);
 	if (f->label)
 		prom_label(labels, sizeof(labels), f->label, f->values[v]);
 	switch (f->source) {
