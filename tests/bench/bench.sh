@@ -38,7 +38,7 @@ else
 	reclaim_fractions="0.5 1 2"
 	size_reps=2 size_cases="seq-read seq-write rand-read rand-write zipf:0.8 zipf:1.1 mixed"
 	size_policies="lfu fifo" size_windows="16 64 128" size_reads=10000 size_loops=2
-	share_reps=8 share_mib=64
+	share_reps=4 share_mib=16
 fi
 # BENCH_PARTS (tests/bench/run --parts): the parts to run, all by default
 # but share, which tests/bench/run runs in a boot of its own (-icount)
