@@ -28,6 +28,7 @@ int main(int argc, char **argv)
 	}
 	snap.n = 1;
 	m->dev = major << 20 | minor;
+	dax_mount_name(m->dev, m->name, sizeof(m->name));
 	/* A busy window of 16 ranges: all numbers distinct and non-zero. */
 	m->s = (struct dax_stat){ .c = {
 		[STAT_SETUPS] = 1000, [STAT_UPGRADES] = 40,
@@ -51,8 +52,8 @@ int main(int argc, char **argv)
 	/* Samples from 2 us to 500 ms, so that every family has buckets. */
 	for (int kind = 0; kind < DAX_NR_LAT_KINDS; kind++) {
 		for (int slot = 0; slot < 19; slot++)
-			m->hist[kind].slots[slot] = 1 + (slot * 7 + kind) % 11;
-		m->hist[kind].sum_ns = 123456789ULL * (kind + 1);
+			m->s.hist[kind].slots[slot] = 1 + (slot * 7 + kind) % 11;
+		m->s.hist[kind].sum_ns = 123456789ULL * (kind + 1);
 	}
 	snap.drops.n[DAX_DROP_TABLE_FULL] = 3;
 	snap.drops.n[DAX_DROP_INFLIGHT_FULL] = 1;
