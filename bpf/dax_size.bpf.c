@@ -194,10 +194,7 @@ static __always_inline int setup_begin(const struct inode *inode, bool upgrade)
 static __always_inline int setup_done(const struct inode *inode, bool upgrade,
 				      __u64 start, int ret, bool direct)
 {
-	const struct fuse_conn_dax *fcd;
 	struct dax_size_mount *m;
-	__u64 key;
-	__u32 dev;
 
 	if (ret)
 		return 0;
@@ -208,11 +205,7 @@ static __always_inline int setup_done(const struct inode *inode, bool upgrade,
 	if (upgrade)
 		__sync_fetch_and_add(&m->c[DAX_SIZE_UPGRADES], 1);
 	__sync_fetch_and_add(&m->c[DAX_SIZE_SETUP_NS], bpf_ktime_get_ns() - start);
-	/* the mount of the pool, for its worker's runs */
-	fcd = inode_fcd(inode, direct);
-	key = (__u64)fcd;
-	dev = inode_dev(inode, direct);
-	bpf_map_update_elem(&fn_devs, &key, &dev, BPF_ANY);
+	fn_dev_remember(inode_fcd(inode, direct), inode_dev(inode, direct));
 	return 0;
 }
 
@@ -266,8 +259,7 @@ static __always_inline int removal_sent(const struct fuse_args *args, bool direc
 	w = bpf_map_lookup_elem(&worker_runs, &tid);
 	if (!w)
 		return 0;
-	/* since 6.14 an empty header comes first (fuse_set_zero_arg0()) */
-	arg = (direct ? args->in_numargs : BPF_CORE_READ(args, in_numargs)) == 3;
+	arg = removal_in_arg(args, direct);
 	in = BPF_CORE_READ(args, in_args[arg].value);
 	w->ranges += BPF_CORE_READ(in, count);
 	return 0;

@@ -630,6 +630,28 @@ static __always_inline __u32 req_dev(const struct fuse_req *req,
 }
 
 /*
+ * Which in_arg of a request's args holds fuse_removemapping_in: since
+ * 6.14 an empty header comes first (fuse_set_zero_arg0()).
+ */
+static __always_inline unsigned int removal_in_arg(const struct fuse_args *args,
+						   bool direct)
+{
+	return (direct ? args->in_numargs : BPF_CORE_READ(args, in_numargs)) == 3;
+}
+
+/* The pool's mount, remembered for its worker's runs (fn_devs) */
+static __always_inline void fn_dev_remember(const struct fuse_conn_dax *fcd,
+					    __u32 dev)
+{
+	__u64 key = (__u64)fcd;
+	__u32 *known = bpf_map_lookup_elem(&fn_devs, &key);
+
+	/* a pool freed and its memory reused by a new mount: the new dev */
+	if (!known || *known != dev)
+		bpf_map_update_elem(&fn_devs, &key, &dev, BPF_ANY);
+}
+
+/*
  * A FUSE_REMOVEMAPPING request is made: remember it, begin its ranges.
  * Every request comes here: its opcode is read first.  The in_args are
  * void pointers, read with bpf_probe_read_kernel() in any program.
@@ -647,8 +669,7 @@ static __always_inline int fn_removal_sent(const struct fuse_req *req,
 
 	if ((direct ? args->opcode : BPF_CORE_READ(args, opcode)) != FUSE_REMOVEMAPPING)
 		return 0;
-	/* since 6.14 an empty header comes first (fuse_set_zero_arg0()) */
-	arg = (direct ? args->in_numargs : BPF_CORE_READ(args, in_numargs)) == 3;
+	arg = removal_in_arg(args, direct);
 	in = BPF_CORE_READ(args, in_args[arg].value);
 	one = BPF_CORE_READ(args, in_args[arg + 1].value);
 	r.nr = BPF_CORE_READ(in, count);
@@ -693,13 +714,9 @@ static __always_inline int fn_setup_begin(const struct inode *inode,
 					  bool direct)
 {
 	const struct fuse_conn_dax *fcd = inode_fcd(inode, direct);
-	__u64 key = (__u64)fcd;
 	__u32 dev = inode_dev(inode, direct);
-	__u32 *known = bpf_map_lookup_elem(&fn_devs, &key);
 
-	/* a pool freed and its memory reused by a new mount: the new dev */
-	if (!known || *known != dev)
-		bpf_map_update_elem(&fn_devs, &key, &dev, BPF_ANY);
+	fn_dev_remember(fcd, dev);
 	return fuse_dax_setup_begin_handler(dev, inode_ino(inode, direct),
 					    window_offset, upgrade, 0,
 					    POOL_VALUES(fcd, false));
