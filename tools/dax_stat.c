@@ -546,34 +546,31 @@ static int write_prom_file(const char *path, const struct snapshot *snap)
 	return 0;
 }
 
-/* A scrape: the maps now, on the HTTP server's thread. */
-static char *render_metrics(size_t *len, void *ctx)
-{
-	struct snapshot *snap = calloc(1, sizeof(*snap));
-	char *buf = NULL;
-	FILE *out;
-
-	(void)ctx;
-	if (!snap)
-		return NULL;
-	dax_mount_names_refresh();
-	out = open_memstream(&buf, len);
-	if (out) {
-		if (!read_snapshot(snap))
-			write_prometheus(out, snap);
-		fclose(out);
-	}
-	free_snapshot(snap);
-	return buf;
-}
-
 struct run {
 	struct snapshot *now, *before;
+	struct snapshot *scraped;	/* the HTTP server's, one scrape at a time */
 	struct dax_drops told;
 	struct metrics_http *http;
 };
 
 static struct run run;
+
+/* A scrape: the maps now, on the HTTP server's thread. */
+static char *render_metrics(size_t *len, void *ctx)
+{
+	struct snapshot *snap = ctx;
+	char *buf = NULL;
+	FILE *out;
+
+	dax_mount_names_refresh();
+	out = open_memstream(&buf, len);
+	if (!out)
+		return NULL;
+	if (!read_snapshot(snap))
+		write_prometheus(out, snap);
+	fclose(out);
+	return buf;
+}
 
 static int report(void *ctx, bool last)
 {
@@ -582,7 +579,11 @@ static int report(void *ctx, bool last)
 	int err;
 
 	(void)last;
-	err = read_snapshot(r->now);
+	/* serving scrapes and printing nothing: only the drops to tell */
+	if (env.listen && !env.json && !env.prometheus)
+		err = dax_drops_read(skel->maps.drops, &r->now->drops);
+	else
+		err = read_snapshot(r->now);
 	if (err)
 		return err;
 	if (env.json)
@@ -617,7 +618,10 @@ static int start_http(void)
 {
 	if (!env.listen)
 		return 0;
-	run.http = metrics_http_start(tool, env.listen, render_metrics, NULL);
+	run.scraped = calloc(1, sizeof(*run.scraped));
+	if (!run.scraped)
+		return -1;
+	run.http = metrics_http_start(tool, env.listen, render_metrics, run.scraped);
 	return run.http ? 0 : -1;
 }
 
@@ -640,6 +644,7 @@ int main(int argc, char **argv)
 		err = dax_run(&env.o, report, NULL, &run);
 	}
 	metrics_http_stop(run.http);
+	free_snapshot(run.scraped);
 	free_snapshot(run.now);
 	free_snapshot(run.before);
 	dax_stat_bpf__destroy(skel);

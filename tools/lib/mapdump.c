@@ -10,6 +10,11 @@
 
 #define CHUNK 256
 
+/*
+ * Room for more entries.  New room is zeroed once, here: valgrind does not
+ * know what the kernel writes into it, and zeroing the whole chunk before
+ * every read was most of a reader's CPU (a per-CPU value is kilobytes).
+ */
 static int reserve(struct map_dump *d, int more)
 {
 	void *keys, *values;
@@ -17,17 +22,21 @@ static int reserve(struct map_dump *d, int more)
 
 	if (d->n + more <= d->cap)
 		return 0;
-	cap = d->cap ? d->cap : CHUNK;
+	cap = d->cap ? d->cap : more;
 	while (cap < d->n + more)
 		cap *= 2;
 	keys = realloc(d->keys, cap * d->key_size);
 	if (!keys)
 		return -ENOMEM;
 	d->keys = keys;
+	memset((char *)keys + d->cap * d->key_size, 0,
+	       (cap - d->cap) * d->key_size);
 	values = realloc(d->values, cap * d->value_size);
 	if (!values)
 		return -ENOMEM;
 	d->values = values;
+	memset((char *)values + d->cap * d->value_size, 0,
+	       (cap - d->cap) * d->value_size);
 	d->cap = cap;
 	return 0;
 }
@@ -57,7 +66,7 @@ static int read_by_key(struct map_dump *d, int fd)
 int map_dump_read(struct map_dump *d, int fd)
 {
 	__u64 batch = 0;
-	int chunk = CHUNK, err;
+	int chunk = d->chunk ? d->chunk : CHUNK, err;
 	bool first = true;
 
 	d->n = 0;
@@ -67,10 +76,6 @@ int map_dump_read(struct map_dump *d, int fd)
 		err = reserve(d, chunk);
 		if (err)
 			return err;
-		/* valgrind does not know what the kernel writes here */
-		memset((char *)d->keys + d->n * d->key_size, 0, chunk * d->key_size);
-		memset((char *)d->values + d->n * d->value_size, 0,
-		       chunk * d->value_size);
 		err = bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch,
 					   (char *)d->keys + d->n * d->key_size,
 					   (char *)d->values + d->n * d->value_size,
@@ -94,6 +99,7 @@ int map_dump_read(struct map_dump *d, int fd)
 int map_dump_map(struct map_dump *d, const struct bpf_map *map)
 {
 	size_t value_size = bpf_map__value_size(map);
+	__u32 max;
 
 	switch (bpf_map__type(map)) {
 	case BPF_MAP_TYPE_PERCPU_HASH:
@@ -106,6 +112,9 @@ int map_dump_map(struct map_dump *d, const struct bpf_map *map)
 	}
 	d->key_size = bpf_map__key_size(map);
 	d->value_size = value_size;
+	/* a small map's dump holds no more than the map */
+	max = bpf_map__max_entries(map);
+	d->chunk = max < CHUNK ? max : CHUNK;
 	return map_dump_read(d, bpf_map__fd(map));
 }
 

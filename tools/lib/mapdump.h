@@ -18,6 +18,7 @@
 struct map_dump {
 	size_t key_size, value_size;
 	int n, cap;
+	int chunk;			/* entries per batch read, 0: 256 */
 	void *keys, *values;
 };
 

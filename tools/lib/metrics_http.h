@@ -8,7 +8,8 @@
 
 struct metrics_http;
 
-/* Returns a malloc'ed exposition and its length, or NULL. */
+/* Returns a malloc'ed exposition and its length, or NULL.  Called on the
+ * server's one thread, one request at a time. */
 typedef char *(*metrics_render_fn)(size_t *len, void *ctx);
 
 /* listen is "[ADDR:]PORT", an IPv4 address; ADDR defaults to 127.0.0.1.
