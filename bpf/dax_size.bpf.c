@@ -16,9 +16,11 @@
  * range of that page (a fault sent to wait fails, and is retried).
  *
  * The model's clock: each lookup's time less the setups' time before it
- * (the tasks' own time), what a setup costs (fuse_setup_one_mapping(),
- * entry to return) and what a removal costs the background worker (its
- * runs' time over the ranges its FUSE_REMOVEMAPPINGs carried).
+ * and the time faults spent sent to wait for a free range (the tasks' own
+ * time: the model adds setups and waits of its own), what a setup costs
+ * (fuse_setup_one_mapping(), entry to return) and what a removal costs
+ * the background worker (its runs' time over the ranges its
+ * FUSE_REMOVEMAPPINGs carried).
  */
 #include "daxmon.bpf.h"
 #include "dax_size.h"
@@ -31,6 +33,7 @@ DAX_NO_EVENT(fuse_dax_reclaim_begin, RECLAIM)
 DAX_NO_EVENT(fuse_dax_reclaim_end, RECLAIM)
 
 #define FUSE_DAX_SHIFT	21
+#define EAGAIN		11
 #define IOMAP_WRITE	(1 << 0)
 #define IOMAP_FAULT	(1 << 3)
 #define FUSE_SUPER_MAGIC	0x65735546
@@ -38,6 +41,8 @@ DAX_NO_EVENT(fuse_dax_reclaim_end, RECLAIM)
 /* a fault that mapped nothing: VM_FAULT_ERROR, RETRY or FALLBACK */
 #define VM_FAULT_NOT_MAPPED	(0x0001 | 0x0002 | 0x0010 | 0x0020 | 0x0040 | \
 				 0x0400 | 0x0800)
+/* what an error of fuse_iomap_begin() makes of a fault: vmf_error() */
+#define VM_FAULT_SIGBUS		0x0002
 
 /* Ranges kept: a hash of (inode, range) below this, of 2^24 */
 const volatile __u32 targ_sample = DAX_SIZE_SAMPLE_ONE;
@@ -98,14 +103,26 @@ struct {
 	__type(value, struct lookup);
 } lookups SEC(".maps");
 
+/* A fault sent to wait for a free range, on a thread, since when */
+struct wait {
+	__u64 since;			/* its mount's setup-free time */
+	__u32 dev;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_INFLIGHT);
+	__type(key, __u64);			/* thread id */
+	__type(value, struct wait);
+} waits SEC(".maps");
+
 static const struct dax_size_mount mount_zero;
 
 /* direct: how inode is read (daxmon.bpf.h); fexit and fentry programs
  * get it from the kernel's BTF, the others as a bare address */
 static __always_inline struct dax_size_mount *mount_of(const struct inode *inode,
-						       bool direct)
+						       __u32 dev, bool direct)
 {
-	__u32 dev = inode_dev(inode, direct);
 	struct dax_size_mount *m = map_get(&mounts, &dev, &mount_zero);
 
 	if (m && !m->nr_ranges)
@@ -156,26 +173,80 @@ static __always_inline int record(__u32 dev, __u64 ino, __u64 idx,
 	return 0;
 }
 
+/* Now on the mount's clock less its setups, which the model makes its own */
+static __always_inline __u64 setup_free_ns(const struct dax_size_mount *m)
+{
+	return bpf_ktime_get_ns() - m->c[DAX_SIZE_SETUP_NS];
+}
+
+/* A fault sent to wait: again, if retried in vain, since the first time */
+static __always_inline void wait_begin(struct dax_size_mount *m, __u32 dev)
+{
+	struct wait w = { .since = setup_free_ns(m), .dev = dev };
+	__u64 tid = current_tid();
+
+	if (!bpf_map_update_elem(&waits, &tid, &w, BPF_NOEXIST))
+		__sync_fetch_and_add(&m->waiting, 1);
+}
+
+/*
+ * The thread's lookup succeeded at now: a wait it was sent to ends.  Its
+ * time goes to the mount's but for what another's wait counted already
+ * (two faults waiting together stop the tasks once): the sum is at most
+ * the time some fault waited, and is that time when waits do not nest.
+ * Racing ends may count a little twice; this is a clock for a model.
+ */
+static __always_inline void wait_end(struct dax_size_mount *m, __u32 dev, __u64 now)
+{
+	__u64 tid = current_tid(), from;
+	struct wait *w = bpf_map_lookup_elem(&waits, &tid);
+
+	if (!w || w->dev != dev)
+		return;
+	from = w->since > m->waits_counted ? w->since : m->waits_counted;
+	if (bpf_map_delete_elem(&waits, &tid))
+		return;
+	__sync_fetch_and_add(&m->waiting, -1);
+	if (now <= from)
+		return;
+	__sync_fetch_and_add(&m->c[DAX_SIZE_WAIT_NS], now - from);
+	m->waits_counted = now;
+}
+
+/*
+ * A lookup ended with ret.  A fault sent to wait (-EAGAIN) comes back
+ * when retried: only its wait is noted.  Errors and reads past the end of
+ * the file (no range) are not lookups of a range.
+ */
 static __always_inline int lookup_done(const struct inode *inode, __s64 pos,
 				       __u32 flags, int ret, bool direct)
 {
+	__u32 dev = inode_dev(inode, direct);
 	struct dax_size_mount *m;
-	__u64 ino, idx;
+	__u64 ino, idx, now;
 
-	/* an error, or a fault sent to wait: it comes back when retried */
+	if (ret == -EAGAIN && (flags & IOMAP_FAULT)) {
+		m = mount_of(inode, dev, direct);
+		if (m)
+			wait_begin(m, dev);
+		return 0;
+	}
 	if (ret || pos < 0 ||
 	    pos >= (direct ? inode->i_size : BPF_CORE_READ(inode, i_size)))
 		return 0;
-	m = mount_of(inode, direct);
+	m = mount_of(inode, dev, direct);
 	if (!m)
 		return 0;
+	now = setup_free_ns(m);
+	/* the hot path looks for a wait only while one is under way */
+	if (m->waiting > 0)
+		wait_end(m, dev, now);
 	__sync_fetch_and_add(&m->c[DAX_SIZE_ACCESSES], 1);
 	ino = inode_ino(inode, direct);
 	idx = (__u64)pos >> FUSE_DAX_SHIFT;
 	if (sampled_out(ino, idx))
 		return 0;
-	return record(inode_dev(inode, direct), ino, idx,
-		      bpf_ktime_get_ns() - m->c[DAX_SIZE_SETUP_NS],
+	return record(dev, ino, idx, now - m->c[DAX_SIZE_WAIT_NS],
 		      (flags & IOMAP_WRITE ? DAX_SIZE_WRITE : 0) |
 		      (flags & IOMAP_FAULT ? DAX_SIZE_FAULT : 0),
 		      DAX_SIZE_ACCESS);
@@ -198,7 +269,7 @@ static __always_inline int setup_done(const struct inode *inode, bool upgrade,
 
 	if (ret)
 		return 0;
-	m = mount_of(inode, direct);
+	m = mount_of(inode, inode_dev(inode, direct), direct);
 	if (!m)
 		return 0;
 	__sync_fetch_and_add(&m->c[DAX_SIZE_SETUPS], 1);
@@ -336,13 +407,18 @@ static __always_inline int rw_done(const struct kiocb *iocb,
 	return 0;
 }
 
-static __always_inline int fault_done(const struct vm_fault *vmf,
+/* A fault ended with ret; *errp is what fuse_iomap_begin() returned */
+static __always_inline int fault_done(const struct vm_fault *vmf, const int *errp,
 				      unsigned int ret, bool direct)
 {
 	const struct inode *inode;
 	__u32 flags = IOMAP_FAULT;
+	int err = 0;
 
-	if (ret & VM_FAULT_NOT_MAPPED)
+	/* -EAGAIN: sent to wait for a free range (vmf_error() made it SIGBUS) */
+	if ((ret & VM_FAULT_SIGBUS) && errp)
+		bpf_probe_read_kernel(&err, sizeof(err), errp);
+	if ((ret & VM_FAULT_NOT_MAPPED) && err != -EAGAIN)
 		return 0;
 	inode = direct ? vmf->vma->vm_file->f_mapping->host :
 			 BPF_CORE_READ(vmf, vma, vm_file, f_mapping, host);
@@ -352,7 +428,7 @@ static __always_inline int fault_done(const struct vm_fault *vmf,
 		flags |= IOMAP_WRITE;
 	return lookup_done(inode,
 			   (__s64)(direct ? vmf->pgoff : BPF_CORE_READ(vmf, pgoff)) << 12,
-			   flags, 0, direct);
+			   flags, err, direct);
 }
 
 SEC("fexit/dax_iomap_rw")
@@ -368,7 +444,7 @@ int BPF_PROG(fault_exit_fn, struct vm_fault *vmf, unsigned int order,
 	     void *pfnp, int *iomap_errp, const struct iomap_ops *ops,
 	     unsigned int ret)
 {
-	return fault_done(vmf, ret, true);
+	return fault_done(vmf, iomap_errp, ret, true);
 }
 
 /*
@@ -388,11 +464,16 @@ struct {
 	__type(value, struct rw_call);
 } rw_calls SEC(".maps");
 
+struct fault_call {
+	const struct vm_fault *vmf;
+	const int *errp;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_INFLIGHT);
 	__type(key, __u64);			/* thread id */
-	__type(value, const struct vm_fault *);
+	__type(value, struct fault_call);
 } fault_calls SEC(".maps");
 
 SEC("kprobe/dax_iomap_rw")
@@ -412,17 +493,21 @@ int BPF_KRETPROBE(rw_exit_kp, long ret)
 }
 
 SEC("kprobe/dax_iomap_fault")
-int BPF_KPROBE(fault_entry_kp, const struct vm_fault *vmf)
+int BPF_KPROBE(fault_entry_kp, const struct vm_fault *vmf, unsigned int order,
+	       void *pfnp, const int *iomap_errp)
 {
-	return call_save(&fault_calls, &vmf);
+	struct fault_call c = { .vmf = vmf, .errp = iomap_errp };
+
+	return call_save(&fault_calls, &c);
 }
 
 SEC("kretprobe/dax_iomap_fault")
 int BPF_KRETPROBE(fault_exit_kp, unsigned int ret)
 {
-	const struct vm_fault *vmf;
+	struct fault_call c;
 
-	return call_done(&fault_calls, &vmf, sizeof(vmf)) ? fault_done(vmf, ret, false) : 0;
+	return call_done(&fault_calls, &c, sizeof(c)) ?
+	       fault_done(c.vmf, c.errp, ret, false) : 0;
 }
 
 SEC("fentry/fuse_setup_one_mapping")

@@ -32,12 +32,17 @@ enum dax_size_count {
 	DAX_SIZE_SETUP_NS,	/* the setups' time, entry to return */
 	DAX_SIZE_WORKER_RANGES,	/* ranges the background worker removed */
 	DAX_SIZE_WORKER_NS,	/* the time of its runs */
+	DAX_SIZE_WAIT_NS,	/* faults sent to wait, to their retries' end */
 	DAX_SIZE_NR_COUNTS,
 };
 
 struct dax_size_mount {
 	__u64 c[DAX_SIZE_NR_COUNTS];
 	__u64 nr_ranges;	/* the window, in 2 MiB ranges */
+	/* the waits not ended (a killed waiter's never ends: then slower) */
+	__s64 waiting;
+	/* the waits' time is counted up to here, in task time */
+	__u64 waits_counted;
 };
 
 /* Spatial sampling: a range is kept if its hash is below this of 2^24 */

@@ -494,9 +494,10 @@ static void print_mount_text(const struct mount *m, const struct dax_size_mount 
 		print_bar(p[i].setups, max);
 		printf("\n");
 	}
-	printf("  clock: a setup %.2f ms, a removal %.2f ms (%s)\n", m->setup_ns / 1e6,
-	       m->remove_ns / 1e6, m->removals_seen ? "the worker's" :
-	       "the worker did not run: taken as a setup's");
+	printf("  clock: a setup %.2f ms, a removal %.2f ms (%s); faults waited %.1f ms\n",
+	       m->setup_ns / 1e6, m->remove_ns / 1e6, m->removals_seen ? "the worker's" :
+	       "the worker did not run: taken as a setup's",
+	       km->c[DAX_SIZE_WAIT_NS] / 1e6);
 	printf("  the kernel: %llu setups at %s", (unsigned long long)km->c[DAX_SIZE_SETUPS],
 	       size_str(m->nr_ranges << RANGE_SHIFT, a, sizeof(a)));
 	if (cur >= 0 && km->c[DAX_SIZE_SETUPS])
@@ -582,6 +583,8 @@ static void print_mount_json(struct json *j, const struct mount *m,
 	json_u64(j, m->remove_ns);
 	json_key(j, "removals_seen");
 	json_bool(j, m->removals_seen);
+	json_key(j, "kernel_wait_ns");
+	json_u64(j, km->c[DAX_SIZE_WAIT_NS]);
 	json_windows(j, p, m->nr_windows, secs);
 	json_key(j, "advice_ranges");
 	json_u64(j, p[adv].ranges);

@@ -9,12 +9,24 @@
 # processes reading two files with read() (inline reclaim); and once
 # more with kprobes, the programs of kernels without BTF.  Under lfu,
 # the model's largest window (4x) sets up no range twice that it could
-# keep: no more setups than the ranges the workload reads.
+# keep: no more setups than the ranges the workload reads.  The time the
+# recording's faults waited for a range, which dax-size takes out of the
+# tasks' time, is held to the fault-wait events of a trace instance.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/daxfs.sh"
 param=/sys/module/fuse/parameters/dax_reclaim
+inst=$tracefs/instances/dax-size
 src=$(mktemp -d /tmp/src.XXXXXX)
-trap 'rm -rf "$src"' EXIT
+cleanup() {
+	rm -rf "$src"
+	[ -d "$inst" ] && rmdir "$inst"
+}
+trap cleanup EXIT
+mkdir "$inst"
+echo 8192 > "$inst/buffer_size_kb"
+for e in fuse_dax_fault_wait_begin fuse_dax_fault_wait_end; do
+	echo 1 > "$inst/events/fuse/$e/enable"
+done
 
 [ -e "$param" ] || fail "no $param: this kernel has no choice of reclaim policy"
 ranges=$(( $(cat /sys/block/pmem0/size) * 512 >> 21 ))
@@ -22,6 +34,29 @@ make_file "$src/big" $(( ranges * 8 ))		# 4x the window
 make_file "$src/a" $(( ranges * 3 ))
 make_file "$src/b" $(( ranges * 3 ))
 start_daxfsd "$src" /tmp/mnt --dax-dev /dev/pmem0 || fail "mount: $(cat "$daxfs_err")"
+
+# The nanoseconds in the trace instance during which some fault waited
+# (begin to end of each thread's wait, overlaps once), and the waits: in
+# $traced_ns and $traced_waits.
+traced_waits() {
+	read -r traced_ns traced_waits <<<"$(python3 -c '
+import re, sys
+begun, spans = {}, []
+for line in open(sys.argv[1]):
+    m = re.search(r"-(\d+)\s+\[\d+\].*?\s(\d+\.\d+): fuse_dax_fault_wait_(begin|end):", line)
+    if not m:
+        continue
+    pid, ts = m.group(1), int(m.group(2).replace(".", "")) * 1000
+    if m.group(3) == "begin":
+        begun[pid] = ts
+    elif pid in begun:
+        spans.append((begun.pop(pid), ts))
+total, until = 0, 0
+for b, e in sorted(spans):
+    total += max(0, e - max(b, until))
+    until = max(until, e)
+print(total, len(spans))' "$inst/trace")"
+}
 
 # record POLICY NAME COMMAND...: COMMAND's lookups under POLICY, from an
 # empty window (dropping the caches evicts the files' inodes, which gives
@@ -31,6 +66,7 @@ record() {
 	shift 2
 	echo "$policy" > "$param" || fail "cannot select policy $policy"
 	echo 2 > /proc/sys/vm/drop_caches
+	echo > "$inst/trace"
 	refresh_stats
 	before=$(stat_of SETUPMAPPING)
 	start_tool "$work/$name.json" "$work/$name.err" "$build/tools/dax-size" --json \
@@ -42,6 +78,7 @@ record() {
 	stop_tool "$pid" || fail "dax-size exited $? (see $work/$name.err)"
 	refresh_stats
 	n=$(( $(stat_of SETUPMAPPING) - before ))
+	traced_waits
 }
 
 # jq over the mount's entry of the one report
@@ -94,6 +131,17 @@ for run in lfu:zipf lfu:seq lfu:mixed fifo:zipf fifo:seq fifo:mixed fifo:zipf:kp
 	echo "$name: $n setups, the model $predicted ($(permille "$err")%); $lookups lookups, $missed runs skipped"
 	[ "$(field $name .removals_seen)" = true ] ||
 		fail "$name: dax-size saw no removal by the reclaim worker: its clock has no removal time"
+	# the faults' waits: from the lookup sent to wait to the retry's
+	# return, against the events' sleep; each counted once
+	waited=$(field $name .kernel_wait_ns)
+	echo "$name: faults waited $waited ns by dax-size, $traced_ns ns by the events ($traced_waits waits)"
+	if [ "$traced_waits" -gt 0 ]; then
+		[[ $waited =~ ^[0-9]+$ ]] && [ "$waited" -ge $(( traced_ns / 2 )) ] &&
+		[ "$waited" -le $(( traced_ns * 2 )) ] ||
+			fail "$name: dax-size counts the faults' waits as $waited ns, the events $traced_ns ns: not within a factor of 2"
+	else
+		expect_eq "$name: dax-size's fault waits without any" 0 "$waited"
+	fi
 	[ ${err#-} -le 150 ] ||
 		fail "$name: the model predicts $predicted setups at the current window, the kernel made $n: more than 15% off"
 	[ ${err#-} -le "$worst" ] || worst=${err#-}
