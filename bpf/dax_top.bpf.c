@@ -120,11 +120,13 @@ DAX_WAIT_HANDLER(wait_end)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u64 ns = start_end(current_tid(), dev, kind, NULL, now);
+	struct dax_top_mount *m = mount_of(dev, now, nr_free, nr_busy, nr_ranges);
 	struct dax_top_row *r;
 
-	mount_of(dev, now, nr_free, nr_busy, nr_ranges);
 	if (!ns)
 		return 0;
+	if (m)
+		m->c[TOP_M_WAIT_ENDS]++;
 	r = row_of(dev, ino);
 	if (!r)
 		return 0;

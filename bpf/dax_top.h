@@ -14,6 +14,7 @@ enum dax_top_mount_counter {
 	TOP_M_FAULT_WAITS = TOP_M_RECLAIMS + DAX_NR_MODES,
 					/* fault_wait_begin */
 	TOP_M_ALLOC_WAITS,		/* alloc_wait_begin */
+	TOP_M_WAIT_ENDS,		/* wait ends whose begin was seen */
 	NR_TOP_MOUNT_COUNTERS,
 };
 

@@ -266,6 +266,22 @@ static int count_evicted(const struct snapshot *before,
 	return n;
 }
 
+/*
+ * Whether a mount has a wait under way: one begun (all are kept in
+ * starts) that has not ended.  A begin starts could not keep counts too,
+ * so this may say yes with none: then starts is read for nothing.
+ */
+static bool waits_under_way(const struct snapshot *s)
+{
+	for (int i = 0; i < s->nmounts; i++) {
+		const __u64 *c = s->mounts[i].s.c;
+
+		if (c[TOP_M_FAULT_WAITS] + c[TOP_M_ALLOC_WAITS] > c[TOP_M_WAIT_ENDS])
+			return true;
+	}
+	return false;
+}
+
 /* Waits under way: begins in starts that have not ended yet. */
 static void read_waiting(struct snapshot *s, const struct map_dump *d)
 {
@@ -299,11 +315,20 @@ static int read_snapshot(struct snapshot *s, struct dumps *d,
 	s->when = mono_ns() / 1e9;
 	err = map_dump_map(&d->mounts, skel->maps.mounts) ?:
 	      map_dump_map(&d->rows, skel->maps.rows) ?:
-	      map_dump_map(&d->starts, skel->maps.starts) ?:
 	      dax_drops_read(skel->maps.drops, drops);
 	if (err)
 		return err;
 	read_mounts(s, &d->mounts);
+	/*
+	 * Reading starts walks every bucket of a map of MAX_INFLIGHT entries:
+	 * most of a quiet interval's CPU.  Not while no wait is under way.
+	 */
+	d->starts.n = 0;
+	if (waits_under_way(s)) {
+		err = map_dump_map(&d->starts, skel->maps.starts);
+		if (err)
+			return err;
+	}
 	read_waiting(s, &d->starts);
 	return read_rows(s, &d->rows, gen);
 }
