@@ -43,11 +43,13 @@ bool dax_mountinfo_find(FILE *f, const char *devno, char *buf, size_t size)
 	return found;
 }
 
-/* The whole of /proc/self/mountinfo as last read (dax-stat's HTTP
- * thread asks for names too, hence the lock). */
+/* The whole of /proc/self/mountinfo as last read, and whether to read it
+ * again when a name is next asked for (dax-stat's HTTP thread asks for
+ * names too, hence the lock). */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *cache;
 static size_t cache_len;
+static bool stale = true;
 
 static char *read_mountinfo(size_t *len)
 {
@@ -82,31 +84,30 @@ static void register_free(void)
 	atexit(free_cache);
 }
 
+/* Only marks the names stale: an interval that names no mount (dax-stat
+ * serving scrapes) reads no mountinfo. */
 void dax_mount_names_refresh(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	size_t len;
-	char *fresh = read_mountinfo(&len), *old;
-
-	pthread_once(&once, register_free);
 	pthread_mutex_lock(&cache_lock);
-	old = cache;
-	cache = fresh;
-	cache_len = len;
+	stale = true;
 	pthread_mutex_unlock(&cache_lock);
-	free(old);
 }
 
 const char *dax_mount_name(uint32_t dev, char *buf, size_t size)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	char want[32];
 	FILE *f;
 	bool found = false;
 
-	if (!cache)
-		dax_mount_names_refresh();
+	pthread_once(&once, register_free);
 	snprintf(want, sizeof(want), "%u:%u", KDEV_MAJOR(dev), KDEV_MINOR(dev));
 	pthread_mutex_lock(&cache_lock);
+	if (stale) {
+		free(cache);
+		cache = read_mountinfo(&cache_len);
+		stale = false;
+	}
 	f = cache ? fmemopen(cache, cache_len, "r") : NULL;
 	if (f) {
 		found = dax_mountinfo_find(f, want, buf, size);

@@ -13,9 +13,10 @@
 #define KDEV_MINOR(dev)	((unsigned int)((dev) & 0xfffff))
 
 /*
- * Mount point of dev, else "major:minor": from /proc/self/mountinfo as
- * dax_mount_names_refresh() last read it (the interval loop does, once an
- * interval), or read now if it never did.  Safe from any thread.
+ * Mount point of dev, else "major:minor": from /proc/self/mountinfo, read
+ * at the first name asked for after dax_mount_names_refresh() (the
+ * interval loop calls it once an interval), or the first ever.  Safe
+ * from any thread.
  */
 const char *dax_mount_name(uint32_t dev, char *buf, size_t size);
 void dax_mount_names_refresh(void);
