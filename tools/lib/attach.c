@@ -139,27 +139,6 @@ static bool kernel_btf_has(const struct kernel_btf *k, const char *name,
 	       (k->fuse && btf__find_by_name_kind(k->fuse, name, kind) >= 0);
 }
 
-static bool btf_struct_has(const struct btf *btf, const char *name,
-			   const char *member)
-{
-	int id = btf ? btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT) : -1;
-	const struct btf_type *t = id < 0 ? NULL : btf__type_by_id(btf, id);
-	const struct btf_member *m = t ? btf_members(t) : NULL;
-
-	for (int i = 0; t && i < btf_vlen(t); i++)
-		if (!strcmp(btf__name_by_offset(btf, m[i].name_off), member))
-			return true;
-	return false;
-}
-
-/* A member of a kernel struct (the fuse module's, or vmlinux's) */
-static bool kernel_btf_has_member(const struct kernel_btf *k, const char *name,
-				  const char *member)
-{
-	return btf_struct_has(k->fuse, name, member) ||
-	       btf_struct_has(k->vmlinux, name, member);
-}
-
 /*
  * A function the kernel has out of line, by its exact name.  A
  * tracepoint's iterator is one: listed even without
@@ -252,12 +231,63 @@ static void say_why_not(const char *tool, enum dax_attach a,
 			tool, missing);
 }
 
+/*
+ * Whether the fuse_dax events exist, from tracefs, without parsing the
+ * kernel's BTF (a few MB: as long as libbpf's load takes for it again):
+ * 1 listed, 0 not there, -1 tracefs cannot tell (not mounted).
+ */
+static int events_listed(void)
+{
+	static const char *const roots[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char path[128];
+
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events/fuse/" PROBE_EVENT,
+			 roots[i]);
+		if (!access(path, F_OK))
+			return 1;
+		snprintf(path, sizeof(path), "%s/events/sched", roots[i]);
+		if (!access(path, F_OK))
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * Where fuse's types are described: vmlinux's BTF (dax_preflight()
+ * checked it) when fuse is built in, its own when a module (loaded:
+ * its tracepoints are listed).  A module built without BTF has none.
+ */
+static bool fuse_has_btf(void)
+{
+	return access("/sys/module/fuse/initstate", F_OK) ||
+	       !access("/sys/kernel/btf/fuse", F_OK);
+}
+
+/* tp_btf or raw_tp, for the fuse_dax events; -1: they are not there */
+static int choose_events(const struct dax_opts *o, struct kernel_btf *k)
+{
+	int listed = events_listed();
+
+	if (listed >= 0)
+		return !listed ? -1 :
+		       !o->force_raw && fuse_has_btf() ? MODE_TP_BTF : MODE_RAW_TP;
+	kernel_btf_load(k);
+	if (!o->force_raw && kernel_btf_has(k, "btf_trace_" PROBE_EVENT,
+					    BTF_KIND_TYPEDEF))
+		return MODE_TP_BTF;
+	return kallsyms_has_function("__traceiter_" PROBE_EVENT) ?
+	       MODE_RAW_TP : -1;
+}
+
 static int choose_mode(const struct dax_tool *t)
 {
 	const char *tool = t->name;
 	const struct dax_opts *o = t->opts;
 	const char *const *fns = t->functions ? t->functions : fn_probed;
-	struct kernel_btf k;
+	struct kernel_btf k = {};
 	const char *missing = NULL;
 	bool any = o->attach == DAX_ATTACH_AUTO;
 	int chosen = -1;
@@ -267,15 +297,11 @@ static int choose_mode(const struct dax_tool *t)
 			tool, t->functions[0]);
 		return -1;
 	}
-	kernel_btf_load(&k);
-	if (!t->functions && (any || o->attach == DAX_ATTACH_TRACEPOINT)) {
-		if (!o->force_raw && kernel_btf_has(&k, "btf_trace_" PROBE_EVENT,
-						    BTF_KIND_TYPEDEF))
-			chosen = MODE_TP_BTF;
-		else if (kallsyms_has_function("__traceiter_" PROBE_EVENT))
-			chosen = MODE_RAW_TP;
-	}
+	if (!t->functions && (any || o->attach == DAX_ATTACH_TRACEPOINT))
+		chosen = choose_events(o, &k);
 	if (chosen < 0 && (any || o->attach == DAX_ATTACH_FENTRY)) {
+		if (!k.vmlinux)
+			kernel_btf_load(&k);
 		missing = fn_missing(&k, true, fns) ?: alts_choose(&k, true, t->alts);
 		if (!missing)
 			chosen = MODE_FENTRY;
@@ -289,8 +315,11 @@ static int choose_mode(const struct dax_tool *t)
 		own_probes = t->functions != NULL;
 		mode = &modes[chosen];
 		blind = mode->blind;
-		/* counted by the reclaim policy patch only (dmap_uses()) */
-		if (!kernel_btf_has_member(&k, "fuse_dax_mapping", "uses"))
+		/*
+		 * counted by the reclaim policy patch only (dmap_uses()),
+		 * the one that adds the dax_reclaim parameter
+		 */
+		if (!dax_reclaim_policy())
 			blind |= DAX_BLIND_RANGE_USES;
 	}
 	kernel_btf_free(&k);
