@@ -54,7 +54,9 @@ perf=$(command -v perf)
 bt=$repo/tests/bench/dax-lat.bt
 bcc_tool=/usr/sbin/funclatency-bpfcc
 bcc_function=fuse_setup_one_mapping
-libbpf_tool=/usr/sbin/funclatency	# libbpf-tools: the C peer
+libbpf_tool=/usr/sbin/funclatency	# libbpf-tools: the C peer of a kprobe
+# ... and of a CO-RE tracepoint tool like ours: tp_btf, the kernel's BTF
+libbpf_tp_tool=/usr/sbin/runqlat
 
 log() { echo "bench: $(date +%T) $*"; }
 now_ns() { date +%s%N; }
@@ -199,6 +201,8 @@ tracer_start() {
 	libbpf-funclatency)
 		# its stdout is a pipe here: line-buffered, or "Tracing" waits
 		start_ready '^Tracing ' "$log" stdbuf -oL "$libbpf_tool" "$bcc_function" ;;
+	libbpf-runqlat)
+		start_ready '^Tracing ' "$log" stdbuf -oL "$libbpf_tp_tool" ;;
 	perf)
 		# events disabled until perf acknowledges "enable" on its
 		# control fifo: then it records
@@ -290,7 +294,7 @@ bench_startup() {
 	read -r rw engine bs <<<"$(workload_args mmap-randread)"
 	export DAXMON_STARTUP=1
 	for rep in $(seq 1 $reps); do
-		for t in dax-lat dax-top dax-stat dax-size libbpf-funclatency bpftrace bcc-funclatency; do
+		for t in dax-lat dax-top dax-stat dax-size libbpf-funclatency libbpf-runqlat bpftrace bcc-funclatency; do
 			log "start-up round $rep: $t"
 			start=$(now_ns)
 			tracer_start "$t"
@@ -613,7 +617,9 @@ cliff_events() {
 log "mode $mode: $reps round(s), ${runtime} s per fio run, kernel $(uname -r)"
 [ -n "$perf" ] || fail "no perf (package linux-perf)"
 grep -qw "$bcc_function" /proc/kallsyms || fail "$bcc_function is not a kernel symbol (inlined?): pick another for bcc"
-[ -x "$libbpf_tool" ] || fail "$libbpf_tool missing: make deps installs libbpf-tools"
+for f in "$libbpf_tool" "$libbpf_tp_tool"; do
+	[ -x "$f" ] || fail "$f missing: make deps installs libbpf-tools"
+done
 mkdir -p /tmp/src
 for size in $cost_sizes; do make_file "/tmp/src/cost.$size" $((size * window_mib)); done
 make_file /tmp/src/ws $working_set_mib

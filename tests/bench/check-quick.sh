@@ -29,7 +29,7 @@ for t in dax-lat dax-stat dax-top dax-stat-fentry dax-stat-kprobe bpftrace dax-s
 	n=$(jq '[.[] | select(.run_cnt > 0 and .run_time_ns > 0)] | length' "$f" 2>/dev/null || echo 0)
 	[ "$n" -gt 0 ] && ok "per-event: $t, $n programs ran" || fail_later "per-event: no program of $t ran ($f)"
 done
-for t in dax-lat dax-top dax-stat dax-size libbpf-funclatency bpftrace bcc-funclatency; do
+for t in dax-lat dax-top dax-stat dax-size libbpf-funclatency libbpf-runqlat bpftrace bcc-funclatency; do
 	n=$(rows startup.csv "\$2 == \"$t\" && \$3 > 0 && \$4 > 0")
 	[ "$n" = 1 ] && ok "start-up: $t measured" || fail_later "start-up: $t: $n rows"
 done
