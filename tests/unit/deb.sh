@@ -38,6 +38,8 @@ diff "$tmp/want" "$tmp/have" > "$tmp/diff" ||
 echo "ok: the package holds the tools, pages, rules, dashboard and unit, nothing else"
 [ "$(dpkg-deb -f "$deb" Architecture)" = amd64 ] || fail "Architecture is not amd64"
 dpkg-deb -f "$deb" Depends | grep -q libbpf1 || fail "Depends lacks libbpf1: $(dpkg-deb -f "$deb" Depends)"
+# dax-stat --listen dlopen()s it: named by hand, not by shlibs
+dpkg-deb -f "$deb" Depends | grep -q libmicrohttpd12 || fail "Depends lacks libmicrohttpd12: $(dpkg-deb -f "$deb" Depends)"
 echo "ok: Depends: $(dpkg-deb -f "$deb" Depends)"
 dpkg-deb -I "$deb" conffiles | grep -qx /etc/default/daxmon-exporter ||
 	fail "/etc/default/daxmon-exporter is not a conffile"

@@ -24,7 +24,7 @@ command -v promtool > /dev/null || fail "no promtool (package prometheus, see pa
 ar rcs "$tmp/libdaxmon.a" "$build"/tools/lib/*.o || fail "no objects in $build/tools/lib"
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$repo/tools" -I"$repo/tools/lib" \
 	-I"$repo/bpf" -I"$build/tools" "$repo/tests/unit/prom_exposition.c" \
-	"$tmp/libdaxmon.a" -lbpf -lelf -lz -lmicrohttpd -o "$tmp/prom_exposition" \
+	"$tmp/libdaxmon.a" -lbpf -lelf -lz -o "$tmp/prom_exposition" \
 	> "$tmp/cc.log" 2>&1 || fail "prom_exposition does not build: $(cat "$tmp/cc.log")"
 "$tmp/prom_exposition" > "$tmp/exposition.prom" || fail "prom_exposition exited $?"
 promtool check metrics < "$tmp/exposition.prom" > "$tmp/lint" 2>&1 ||
