@@ -21,7 +21,7 @@ git -C "$tree" rev-parse -q --verify "$base^{commit}" > /dev/null ||
 	{ echo "export: $tree has no $base" >&2; exit 1; }
 
 rm -f "$here/$dir"/*.patch
-git -C "$tree" -c user.name="daxmon developers" -c user.email="daxmon@users.noreply.example" \
+git -C "$tree" -c core.abbrev=7 -c user.name="daxmon developers" -c user.email="daxmon@users.noreply.example" \
 	format-patch -q --cover-letter -o "$here/$dir" "$base..HEAD"
 # the subject and text in place of format-patch's placeholders
 python3 - "$here/$dir/0000-cover-letter.patch" "$blurb" <<'EOF'
