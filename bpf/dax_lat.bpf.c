@@ -79,7 +79,7 @@ DAX_EVENT(fuse_dax_setup_begin, SETUP)
 
 DAX_EVENT(fuse_dax_setup_end, SETUP)
 {
-	return end(current_tid(), dev, DAX_LAT_SETUP);
+	return end(DAX_ID_TASK, dev, DAX_LAT_SETUP);
 }
 
 /* A removal is timed by its range: the worker may end another's. */
@@ -100,7 +100,7 @@ DAX_EVENT(fuse_dax_reclaim_begin, RECLAIM)
 
 DAX_EVENT(fuse_dax_reclaim_end, RECLAIM)
 {
-	return end(current_tid(), dev, reclaim_kind(reason));
+	return end(DAX_ID_TASK, dev, reclaim_kind(reason));
 }
 
 DAX_WAIT_HANDLER(wait_begin)
@@ -110,7 +110,7 @@ DAX_WAIT_HANDLER(wait_begin)
 
 DAX_WAIT_HANDLER(wait_end)
 {
-	return end(current_tid(), dev, kind);
+	return end(DAX_ID_TASK, dev, kind);
 }
 
 DAX_WAIT_EVENTS(wait_begin, wait_end)

@@ -40,7 +40,7 @@ DAX_EVENT(fuse_dax_setup_end, SETUP)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct dax_stat *s = stat_of(dev, now, nr_free, nr_busy, nr_ranges);
-	__u64 ns = start_end(current_tid(), dev, DAX_LAT_SETUP, NULL, now);
+	__u64 ns = start_end(DAX_ID_TASK, dev, DAX_LAT_SETUP, NULL, now);
 
 	if (!s)
 		return 0;
@@ -90,7 +90,7 @@ DAX_EVENT(fuse_dax_reclaim_end, RECLAIM)
 	__u64 now = bpf_ktime_get_ns();
 	struct dax_stat *s = stat_of(dev, now, nr_free, nr_busy, nr_ranges);
 	__u32 mode = reclaim_mode(reason), kind = reclaim_kind(reason);
-	__u64 ns = start_end(current_tid(), dev, kind, NULL, now);
+	__u64 ns = start_end(DAX_ID_TASK, dev, kind, NULL, now);
 
 	if (!s)
 		return 0;
@@ -118,7 +118,7 @@ DAX_WAIT_HANDLER(wait_end)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct dax_stat *s = stat_of(dev, now, nr_free, nr_busy, nr_ranges);
-	__u64 ns = start_end(current_tid(), dev, kind, NULL, now);
+	__u64 ns = start_end(DAX_ID_TASK, dev, kind, NULL, now);
 	bool fault = kind == DAX_LAT_FAULT_WAIT;
 
 	/* a wait that began before we attached is not ours to end */

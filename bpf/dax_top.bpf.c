@@ -119,7 +119,7 @@ DAX_WAIT_HANDLER(wait_begin)
 DAX_WAIT_HANDLER(wait_end)
 {
 	__u64 now = bpf_ktime_get_ns();
-	__u64 ns = start_end(current_tid(), dev, kind, NULL, now);
+	__u64 ns = start_end(DAX_ID_TASK, dev, kind, NULL, now);
 	struct dax_top_mount *m = mount_of(dev, now, nr_free, nr_busy, nr_ranges);
 	struct dax_top_row *r;
 

@@ -273,6 +273,54 @@ static __always_inline void count_drop(__u32 cause)
 		(*n)++;
 }
 
+/*
+ * A task's setup and reclaim run begins, by kind, in the task itself: a
+ * slot found without hashing or a bucket lock, where starts would make
+ * and delete an entry per pair.  Only where the mode's programs may use
+ * task storage (tools/lib/attach.c sets targ_task_starts: not kprobes,
+ * which have it since 6.2 only).  Waits stay in starts: dax-top counts
+ * the waits under way there.  A slot set per task that set a range up or
+ * reclaimed (readers, writers, the worker's kworkers), freed with the
+ * task or with the map when the tool ends.
+ */
+const volatile bool targ_task_starts = false;
+
+struct dax_task_start {
+	__u64 ts;		/* 0: none */
+	__u64 ino;
+	__u32 tgid;
+	__u32 dev;
+};
+
+struct dax_task_starts {
+	struct dax_task_start s[DAX_NR_LAT_KINDS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct dax_task_starts);
+} task_starts SEC(".maps");
+
+/* A kind whose begin and end come on the same task (not a removal's) */
+static __always_inline bool in_task_starts(__u32 kind)
+{
+	return targ_task_starts &&
+	       (kind == DAX_LAT_SETUP || kind == DAX_LAT_RECLAIM_INLINE ||
+		kind == DAX_LAT_RECLAIM_BACKGROUND);
+}
+
+static __always_inline struct dax_task_start *task_start(__u32 kind, __u64 flags)
+{
+	struct dax_task_starts *t;
+
+	if (kind >= DAX_NR_LAT_KINDS)
+		return NULL;
+	t = bpf_task_storage_get(&task_starts, bpf_get_current_task_btf(),
+				 NULL, flags);
+	return t ? &t->s[kind] : NULL;
+}
 
 /*
  * The pool state that ends every fuse_dax_* event's arguments, at now.
@@ -324,7 +372,7 @@ static __always_inline __u64 current_tid(void)
 	return (__u32)bpf_get_current_pid_tgid();
 }
 
-/* A begin whose end comes on the same thread: start_end(current_tid()) */
+/* A begin and end on the same thread: start_begin() and start_end()'s id */
 #define DAX_ID_TASK	((__u64)-1)
 
 /*
@@ -346,23 +394,61 @@ static __always_inline void start_begin(__u64 id, __u32 dev, __u32 kind,
 		.ino = ino,
 		.tgid = pid_tgid >> 32,
 	};
+	struct dax_task_start *slot;
 
+	if (in_task_starts(kind)) {
+		slot = task_start(kind, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!slot) {
+			count_drop(DAX_DROP_INFLIGHT_FULL);
+			return;
+		}
+		slot->ts = now;
+		slot->ino = ino;
+		slot->tgid = start.tgid;
+		slot->dev = dev;
+		return;
+	}
 	if (bpf_map_update_elem(&starts, &key, &start, BPF_ANY))
 		count_drop(DAX_DROP_INFLIGHT_FULL);
 }
 
+/* start_end() of a kind kept in the task */
+static __always_inline __u64 task_start_end(__u32 dev, __u32 kind,
+					    struct dax_start *out, __u64 now)
+{
+	struct dax_task_start *slot = task_start(kind, 0);
+	__u64 delta;
+
+	if (!slot || !slot->ts || slot->dev != dev)
+		return 0;
+	delta = now - slot->ts;
+	if (out) {
+		out->ts = slot->ts;
+		out->ino = slot->ino;
+		out->tgid = slot->tgid;
+		out->pad = 0;
+	}
+	slot->ts = 0;
+	return delta;
+}
+
 /*
  * Nanoseconds from the matching begin to now, 0 if it was not seen (the
- * tool started in between, or the filter dropped it).  The begin's
- * record is copied to *out when out is not NULL.
+ * tool started in between, or the filter dropped it); id as the begin's.
+ * The begin's record is copied to *out when out is not NULL.
  */
 static __always_inline __u64 start_end(__u64 id, __u32 dev, __u32 kind,
 				       struct dax_start *out, __u64 now)
 {
 	struct dax_start_key key = { .id = id, .dev = dev, .kind = kind };
-	struct dax_start *start = bpf_map_lookup_elem(&starts, &key);
+	struct dax_start *start;
 	__u64 delta;
 
+	if (in_task_starts(kind))
+		return task_start_end(dev, kind, out, now);
+	if (id == DAX_ID_TASK)
+		key.id = current_tid();
+	start = bpf_map_lookup_elem(&starts, &key);
 	if (!start)
 		return 0;
 	delta = now - start->ts;

@@ -351,6 +351,7 @@ static int open_bpf(struct dax_bpf *bpf)
 	*bpf = (struct dax_bpf){
 		.skeleton = skel->skeleton, .table = skel->maps.hists,
 		.cgroup_map = skel->maps.cgroup_map,
+		.task_starts = &skel->rodata->targ_task_starts,
 	};
 	return 0;
 }

@@ -611,6 +611,7 @@ static int open_bpf(struct dax_bpf *bpf)
 	if (!skel)
 		return -1;
 	bpf->skeleton = skel->skeleton;
+	bpf->task_starts = &skel->rodata->targ_task_starts;
 	return 0;
 }
 

@@ -566,6 +566,9 @@ int dax_setup(const struct dax_tool *t)
 	startup_mark(&s, "open");
 	if (dax_choose_programs(t, *bpf.skeleton->obj))
 		return -1;
+	/* kprobe programs have task storage since 6.2 only */
+	if (bpf.task_starts)
+		*bpf.task_starts = mode != &modes[MODE_KPROBE];
 	startup_mark(&s, "choose");
 	if ((t->filter && dax_filter_open_cgroup(t->name, t->filter)) ||
 	    (bpf.table && dax_size_table(t->name, bpf.table, t->opts->max_entries)) ||

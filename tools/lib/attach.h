@@ -15,6 +15,8 @@ struct dax_bpf {
 	struct bpf_object_skeleton *skeleton;
 	struct bpf_map *table;		/* what --max-entries sizes, or NULL */
 	struct bpf_map *cgroup_map;	/* with a filter: bpf/filter.bpf.h's */
+	/* NULL, or the rodata targ_task_starts (bpf/daxmon.bpf.h) */
+	volatile bool *task_starts;
 };
 
 /*

@@ -55,7 +55,7 @@ void dax_drops_report(const char *tool, struct dax_drops *d,
 {
 	static const char *const what[DAX_NR_DROPS] = {
 		[DAX_DROP_TABLE_FULL] = "a table is full",
-		[DAX_DROP_INFLIGHT_FULL] = "too many operations in flight to time",
+		[DAX_DROP_INFLIGHT_FULL] = "operations in flight that could not be timed (the begin table full, or no memory for a task's slot)",
 		[DAX_DROP_EVENTS_FULL] = "the ring buffer was full",
 		[DAX_DROP_MISSED] = "the kernel skipped a run of a program preempted inside another run of it (a preemptible kernel)",
 	};
