@@ -162,7 +162,10 @@ tracer_start() {
 	dax-top)
 		start_ready ': attached \(' "$log" "$tools/dax-top" -b 1 ;;
 	dax-stat)
-		start_ready ': attached \(' "$log" "$tools/dax-stat" --listen 127.0.0.1:9465 &&
+		start_ready ': attached \(' "$log" "$tools/dax-stat" --listen 127.0.0.1:9465 ||
+			fail "dax-stat did not attach"
+		# (no_scraper: the start-up part times dax-stat, not curl)
+		[ -n "${no_scraper:-}" ] || {
 		local stat_pid=$tool_pid &&
 		# a Prometheus scraping every second: one curl for the whole
 		# run, whose start-up (seconds under TCG) is over once the
@@ -173,7 +176,7 @@ tracer_start() {
 		start_ready '^200$' "$tmp/scrapes.log" curl -s -o /dev/null -w '%{stderr}%{http_code}\n' \
 			--rate 1/s "http://127.0.0.1:9465/metrics?[1-100000]" &&
 		scraper=$tool_pid &&
-		tool_pid=$stat_pid ;;
+		tool_pid=$stat_pid; } ;;
 	dax-size)
 		start_ready ': attached \(' "$log" "$tools/dax-size" --json ;;
 	dax-stat-fentry|dax-stat-kprobe)
@@ -297,7 +300,7 @@ bench_startup() {
 		for t in dax-lat dax-top dax-stat dax-size libbpf-funclatency libbpf-runqlat bpftrace bcc-funclatency; do
 			log "start-up round $rep: $t"
 			start=$(now_ns)
-			tracer_start "$t"
+			no_scraper=1 tracer_start "$t"
 			ms=$(( ($(now_ns) - start) / 1000000 ))
 			fio_kib_s "/tmp/mnt/cost.${cost_sizes%% *}" "$rw" "$engine" "$bs" > /dev/null
 			rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$tracer_pid/status")
