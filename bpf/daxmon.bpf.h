@@ -274,13 +274,15 @@ static __always_inline void count_drop(__u32 cause)
 }
 
 /*
- * A task's setup and reclaim run begins, by kind, in the task itself: a
- * slot found without hashing or a bucket lock, where starts would make
- * and delete an entry per pair.  Only where the mode's programs may use
- * task storage (tools/lib/attach.c sets targ_task_starts: not kprobes,
- * which have it since 6.2 only).  Waits stay in starts: dax-top counts
- * the waits under way there.  A slot set per task that set a range up or
- * reclaimed (readers, writers, the worker's kworkers), freed with the
+ * A task's setup and inline reclaim begins, by kind, in the task itself:
+ * a slot found without hashing or a bucket lock, where starts would make
+ * and delete an entry per pair (a setup's end 6.9 -> 4.1 us under
+ * -icount).  Only where the mode's programs may use task storage
+ * (tools/lib/attach.c sets targ_task_starts: not kprobes, which have it
+ * since 6.2 only).  The worker's runs stay in starts: each may run on
+ * another kworker, whose slot would be made for one use (a run's begin
+ * took 4.3 -> 8.8 us).  So do the waits: dax-top counts the waits under
+ * way there.  A slot set per task that set a range up, freed with the
  * task or with the map when the tool ends.
  */
 const volatile bool targ_task_starts = false;
@@ -303,12 +305,11 @@ struct {
 	__type(value, struct dax_task_starts);
 } task_starts SEC(".maps");
 
-/* A kind whose begin and end come on the same task (not a removal's) */
+/* A kind kept in the task's slots */
 static __always_inline bool in_task_starts(__u32 kind)
 {
 	return targ_task_starts &&
-	       (kind == DAX_LAT_SETUP || kind == DAX_LAT_RECLAIM_INLINE ||
-		kind == DAX_LAT_RECLAIM_BACKGROUND);
+	       (kind == DAX_LAT_SETUP || kind == DAX_LAT_RECLAIM_INLINE);
 }
 
 static __always_inline struct dax_task_start *task_start(__u32 kind, __u64 flags)
