@@ -178,7 +178,6 @@ struct dax_sim {
 	/* __kick_dmap_free_worker()'s state */
 	bool pressure, stream_full, worker_queued, ran_out, refill;
 	uint32_t nr_new, last_setup;
-	uint32_t refill_ahead;
 	/* the clock: model time = task time + stretch */
 	uint64_t setup_ns, remove_ns;
 	uint64_t now, stretch;
@@ -292,6 +291,13 @@ static bool streaming(const struct dax_sim *s)
 	return s->stream_full && s->nr_new >= s->nr_ranges / 2;
 }
 
+/* __fuse_dax_pressure(): a task needs a range and none is free */
+static void pressure(struct dax_sim *s)
+{
+	s->pressure = s->stream_full = s->ran_out = true;
+	s->ran_out_setups = s->nr_setups;
+}
+
 /* fuse_dax_short(): a task found none free not long ago, ranges come back */
 static bool pool_short(const struct dax_sim *s)
 {
@@ -299,45 +305,10 @@ static bool pool_short(const struct dax_sim *s)
 	       s->nr_setups - s->ran_out_setups < SHORT_WINDOWS * (uint64_t)s->nr_ranges;
 }
 
-/* fuse_dax_refill_max(): the most free ranges a short pool's refills keep */
-static long refill_max(const struct dax_sim *s)
-{
-	long most = free_threshold(s) > 2 ? free_threshold(s) : 2;
-
-	if (most > RECLAIM_CHUNK)
-		most = RECLAIM_CHUNK;
-	if (most > (long)s->nr_ranges / 4)
-		most = s->nr_ranges / 4;
-	return most > 1 ? most : 1;
-}
-
-/* __fuse_dax_pressure(): a task needs a range and none is free */
-static void pressure(struct dax_sim *s)
-{
-	if (!s->pressure) {
-		long twice = 2L * s->refill_ahead;
-
-		s->refill_ahead = !pool_short(s) ? 1 :
-				  twice < refill_max(s) ? twice : refill_max(s);
-	}
-	s->pressure = s->stream_full = s->ran_out = true;
-	s->ran_out_setups = s->nr_setups;
-}
-
-/* fuse_dax_free_target(): the threshold, or a short pool's refills' */
-static long free_target(const struct dax_sim *s)
-{
-	long t = free_threshold(s);
-
-	if (s->policy == DAX_SIM_LFU && pool_short(s) && s->refill_ahead > t)
-		t = s->refill_ahead;
-	return t;
-}
-
 /* __kick_dmap_free_worker() at time at: queued, it runs from then on */
 static void kick_worker(struct dax_sim *s, uint64_t at)
 {
-	if (s->nr_free >= free_target(s)) {
+	if (s->nr_free >= free_threshold(s)) {
 		s->pressure = s->refill = false;
 		return;
 	}
@@ -537,10 +508,10 @@ static uint32_t reclaim_chunk(const struct dax_sim *s, bool *ahead)
 	if (s->policy == DAX_SIM_FIFO)
 		return RECLAIM_CHUNK;
 	*ahead = s->nr_free > 0;
-	if (s->refill && !s->pressure && !streaming(s))
-		lack = (long)s->refill_ahead - (long)s->nr_free;
+	if (!s->nr_free && s->refill && !s->pressure && !streaming(s))
+		lack = 1;
 	else if (!s->nr_free || streaming(s))
-		lack = (long)free_target(s) - (long)s->nr_free;
+		lack = free_threshold(s) - (long)s->nr_free;
 	if (lack < 0)
 		return 0;
 	return lack > RECLAIM_CHUNK ? RECLAIM_CHUNK : lack;
@@ -624,7 +595,7 @@ static uint32_t alloc_range(struct dax_sim *s)
 
 	if (s->nr_free) {
 		id = s->free[--s->nr_free];
-		if (s->nr_free < s->refill_ahead && pool_short(s))
+		if (!s->nr_free && pool_short(s))
 			s->refill = true;
 	} else {
 		pressure(s);
