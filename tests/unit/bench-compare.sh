@@ -62,3 +62,16 @@ echo "ok: a 20% faster figure is an improvement, exit 0"
 "$compare" "$dir/old" "$dir/nothing" > "$dir/out" 2>&1 && fail "missing results compared fine"
 grep -q "cannot read results" "$dir/out" || fail "missing results: $(cat "$dir/out")"
 echo "ok: missing results are an error that says so"
+
+# per-event nanoseconds of a plain TCG boot and of an -icount one are
+# two clocks: half the time under -icount is not an improvement
+results "$dir/icount" 1
+sed -i 's/"run_time_ns": 10000/"run_time_ns": 5000/' "$dir"/icount/progs.dax-lat.*.json
+echo '{"parts": "per_event", "icount_parts": "per_event"}' > "$dir/icount/host-parts.json"
+"$compare" --all "$dir/old" "$dir/icount" > "$dir/out" || fail "plain against -icount: exit $?: $(cat "$dir/out")"
+! grep -q "per-event" "$dir/out" || fail "per-event ns compared across clocks: $(cat "$dir/out")"
+cp "$dir/icount/host-parts.json" "$dir/same/"
+"$compare" --all "$dir/icount" "$dir/same" > "$dir/out" 2>&1
+grep -q "per-event dax-lat (ns per program run, -icount) .* | regression |" "$dir/out" ||
+	fail "per-event ns of two -icount sets not compared: $(cat "$dir/out")"
+echo "ok: per-event figures are compared within one clock only"
