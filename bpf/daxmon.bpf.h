@@ -295,7 +295,7 @@ struct dax_task_start {
 };
 
 struct dax_task_starts {
-	struct dax_task_start s[DAX_NR_LAT_KINDS];
+	struct dax_task_start setup, reclaim_inline;
 };
 
 struct {
@@ -312,15 +312,16 @@ static __always_inline bool in_task_starts(__u32 kind)
 	       (kind == DAX_LAT_SETUP || kind == DAX_LAT_RECLAIM_INLINE);
 }
 
+/* The slot of kind, one of in_task_starts()'s */
 static __always_inline struct dax_task_start *task_start(__u32 kind, __u64 flags)
 {
 	struct dax_task_starts *t;
 
-	if (kind >= DAX_NR_LAT_KINDS)
-		return NULL;
 	t = bpf_task_storage_get(&task_starts, bpf_get_current_task_btf(),
 				 NULL, flags);
-	return t ? &t->s[kind] : NULL;
+	if (!t)
+		return NULL;
+	return kind == DAX_LAT_SETUP ? &t->setup : &t->reclaim_inline;
 }
 
 /*

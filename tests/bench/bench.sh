@@ -143,6 +143,20 @@ dax_events() {
 	for e in "$tracefs"/events/fuse/fuse_dax_*/enable; do echo "$1" > "$e"; done
 }
 
+# start_scraper: a Prometheus scraping dax-stat every second: one curl
+# for the whole run, whose start-up (seconds under TCG) is over once the
+# first scrape answered (-w to stderr: unbuffered), reading each answer
+# in large reads as a real scraper does (bash's /dev/tcp reads a socket
+# one byte per read(2): 17,000 system calls a scrape).  tool_pid stays
+# dax-stat's; scraper is curl's.
+start_scraper() {
+	local stat_pid=$tool_pid
+	start_ready '^200$' "$tmp/scrapes.log" curl -s -o /dev/null -w '%{stderr}%{http_code}\n' \
+		--rate 1/s "http://127.0.0.1:9465/metrics?[1-100000]" || return 1
+	scraper=$tool_pid
+	tool_pid=$stat_pid
+}
+
 # tracer_start NAME: attach NAME and return once it sees events.
 # tracer_stop: detach it, waiting for its last output.
 tracer_start() {
@@ -162,21 +176,9 @@ tracer_start() {
 	dax-top)
 		start_ready ': attached \(' "$log" "$tools/dax-top" -b 1 ;;
 	dax-stat)
-		start_ready ': attached \(' "$log" "$tools/dax-stat" --listen 127.0.0.1:9465 ||
-			fail "dax-stat did not attach"
 		# (no_scraper: the start-up part times dax-stat, not curl)
-		[ -n "${no_scraper:-}" ] || {
-		local stat_pid=$tool_pid &&
-		# a Prometheus scraping every second: one curl for the whole
-		# run, whose start-up (seconds under TCG) is over once the
-		# first scrape answered (-w to stderr: unbuffered), reading
-		# each answer in large reads as a real scraper does (bash's
-		# /dev/tcp reads a socket one byte per read(2): 17,000
-		# system calls a scrape)
-		start_ready '^200$' "$tmp/scrapes.log" curl -s -o /dev/null -w '%{stderr}%{http_code}\n' \
-			--rate 1/s "http://127.0.0.1:9465/metrics?[1-100000]" &&
-		scraper=$tool_pid &&
-		tool_pid=$stat_pid; } ;;
+		start_ready ': attached \(' "$log" "$tools/dax-stat" --listen 127.0.0.1:9465 &&
+		{ [ -n "${no_scraper:-}" ] || start_scraper; } ;;
 	dax-size)
 		start_ready ': attached \(' "$log" "$tools/dax-size" --json ;;
 	dax-stat-fentry|dax-stat-kprobe)

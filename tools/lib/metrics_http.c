@@ -40,23 +40,23 @@ static struct {
 /* 0, or -1 with the reason in *why (dlerror()'s) */
 static int mhd_load(const char **why)
 {
-	static const char *const names[] = {
-		"MHD_start_daemon", "MHD_stop_daemon",
-		"MHD_create_response_from_buffer", "MHD_add_response_header",
-		"MHD_queue_response", "MHD_destroy_response",
-	};
-	void **fns[] = {
-		(void **)&mhd.start_daemon, (void **)&mhd.stop_daemon,
-		(void **)&mhd.response_from_buffer,
-		(void **)&mhd.add_response_header,
-		(void **)&mhd.queue_response, (void **)&mhd.destroy_response,
+	static const struct {
+		const char *name;
+		void **fn;
+	} syms[] = {
+		{ "MHD_start_daemon", (void **)&mhd.start_daemon },
+		{ "MHD_stop_daemon", (void **)&mhd.stop_daemon },
+		{ "MHD_create_response_from_buffer", (void **)&mhd.response_from_buffer },
+		{ "MHD_add_response_header", (void **)&mhd.add_response_header },
+		{ "MHD_queue_response", (void **)&mhd.queue_response },
+		{ "MHD_destroy_response", (void **)&mhd.destroy_response },
 	};
 
 	if (mhd.lib)
 		return 0;
 	mhd.lib = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
-	for (size_t i = 0; mhd.lib && i < sizeof(names) / sizeof(names[0]); i++)
-		if (!(*fns[i] = dlsym(mhd.lib, names[i]))) {
+	for (size_t i = 0; mhd.lib && i < sizeof(syms) / sizeof(syms[0]); i++)
+		if (!(*syms[i].fn = dlsym(mhd.lib, syms[i].name))) {
 			dlclose(mhd.lib);
 			mhd.lib = NULL;
 		}
