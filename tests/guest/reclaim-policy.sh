@@ -10,9 +10,13 @@
 #    ranges than fifo (make bench measures by how much).
 #  - A sequential scan longer than the window sets each range up once
 #    under both: lfu must not take the range being read, though it has
-#    fewer uses than the ranges read before it.  Freeing ranges ahead of
-#    the scan stops with it: the file the window holds is then set up
-#    once again.
+#    fewer uses than the ranges read before it.  Under lfu the worker
+#    keeps three ranges free ahead of a scan of a file the pool cannot
+#    hold: its first run starts before the pool runs out (before, a
+#    fault had to wait for it).  Whether a fault waits all the same is
+#    a race with the worker, under either policy: printed, not held.
+#    Freeing ranges ahead of the scan stops with it:
+#    the file the window holds is then set up once again.
 #  - The parameter refuses a policy it does not know; the reclaim events
 #    name the policy and each removal its uses and age.
 # Counts are the server's.
@@ -38,7 +42,7 @@ make_file "$src/big" $(( ranges * 8 ))
 start_daxfsd "$src" /tmp/mnt --dax-dev /dev/pmem0 || fail "mount: $(cat "$daxfs_err")"
 mkdir "$inst"
 echo 8192 > "$inst/buffer_size_kb"
-for e in fuse_dax_reclaim_begin fuse_dax_remove_end; do
+for e in fuse_dax_reclaim_begin fuse_dax_remove_end fuse_dax_fault_wait_begin; do
 	echo 1 > "$inst/events/fuse/$e/enable"
 done
 
@@ -78,10 +82,18 @@ grep -qE 'fuse_dax_remove_end: .* reason background .* uses [0-9]+ age_ms [0-9]+
 
 reads=$(( ranges * 512 * 5 / 2 ))	# 2.5 windows, page by page
 for p in fifo lfu; do
+	echo > "$inst/trace"
 	setups $p big $reads seq
 	expect_eq "setups of a sequential scan of $(( reads / 512 )) ranges under $p" \
 		$(( (reads + 511) / 512 )) "$n"
+	echo "sequential scan under $p: $(grep -c ' fuse_dax_fault_wait_begin: ' "$inst/trace") fault waits"
 done
+first=$(grep -m1 ' fuse_dax_reclaim_begin: ' "$inst/trace") ||
+	fail "lfu's scan of $(( reads / 512 )) ranges ran no reclaim"
+[[ $first =~ \ free\ ([0-9]+)\  ]] || fail "no free count in: $first"
+[ "${BASH_REMATCH[1]}" -gt 0 ] ||
+	fail "lfu's worker first ran for the scan with no range free (it waited for the pool to run out): $first"
+echo "ok: lfu's worker started ahead of the scan, with ${BASH_REMATCH[1]} range(s) free"
 # The scan was a stream of new ranges, which lfu frees ranges ahead of;
 # the eviction of its file ends that: the window holds the file again.
 setups lfu ws 3000 uniform
