@@ -154,7 +154,8 @@ static __always_inline __u64 wakeup_flags(void)
 }
 
 static __always_inline int record(__u32 dev, __u64 ino, __u64 idx,
-				  __u64 task_ns, __u16 flags, __u8 kind)
+				  __u64 file_ranges, __u64 task_ns, __u16 flags,
+				  __u8 kind)
 {
 	struct dax_size_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
@@ -165,6 +166,7 @@ static __always_inline int record(__u32 dev, __u64 ino, __u64 idx,
 	e->dev = dev;
 	e->ino = ino;
 	e->idx = idx;
+	e->file_ranges = file_ranges;
 	e->task_ns = task_ns;
 	e->flags = flags;
 	e->kind = kind;
@@ -223,7 +225,7 @@ static __always_inline int lookup_done(const struct inode *inode, __s64 pos,
 {
 	__u32 dev = inode_dev(inode, direct);
 	struct dax_size_mount *m;
-	__u64 ino, idx, now;
+	__u64 ino, idx, now, size;
 
 	if (ret == -EAGAIN && (flags & IOMAP_FAULT)) {
 		m = mount_of(inode, dev, direct);
@@ -231,8 +233,14 @@ static __always_inline int lookup_done(const struct inode *inode, __s64 pos,
 			wait_begin(m, dev);
 		return 0;
 	}
-	if (ret || pos < 0 ||
-	    pos >= (direct ? inode->i_size : BPF_CORE_READ(inode, i_size)))
+	if (ret || pos < 0)
+		return 0;
+	/*
+	 * Read after those checks: hoisted above them, the load met a NULL
+	 * inode path that 6.12's verifier refuses
+	 */
+	size = direct ? inode->i_size : BPF_CORE_READ(inode, i_size);
+	if (pos >= size)
 		return 0;
 	m = mount_of(inode, dev, direct);
 	if (!m)
@@ -246,7 +254,10 @@ static __always_inline int lookup_done(const struct inode *inode, __s64 pos,
 	idx = (__u64)pos >> FUSE_DAX_SHIFT;
 	if (sampled_out(ino, idx))
 		return 0;
-	return record(dev, ino, idx, now - m->c[DAX_SIZE_WAIT_NS],
+	/* the kernel's refills ahead of a scan look at the file's size */
+	return record(dev, ino, idx,
+		      ((__u64)size + (1ULL << FUSE_DAX_SHIFT) - 1) >> FUSE_DAX_SHIFT,
+		      now - m->c[DAX_SIZE_WAIT_NS],
 		      (flags & IOMAP_WRITE ? DAX_SIZE_WRITE : 0) |
 		      (flags & IOMAP_FAULT ? DAX_SIZE_FAULT : 0),
 		      DAX_SIZE_ACCESS);
@@ -283,7 +294,7 @@ static __always_inline int setup_done(const struct inode *inode, bool upgrade,
 static __always_inline int evict(const struct inode *inode, bool direct)
 {
 	return record(inode_dev(inode, direct), inode_ino(inode, direct), 0, 0, 0,
-		      DAX_SIZE_EVICT);
+		      0, DAX_SIZE_EVICT);
 }
 
 static __always_inline int worker_begin(const struct fuse_conn_dax *fcd)

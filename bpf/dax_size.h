@@ -18,6 +18,7 @@ struct dax_size_event {
 	__u64 ino;
 	__u64 idx;		/* file offset / 2 MiB */
 	__u64 task_ns;		/* ktime less the mount's setup time so far */
+	__u64 file_ranges;	/* the file's size in 2 MiB ranges, rounded up */
 	__u32 dev;
 	__u16 flags;		/* DAX_SIZE_* */
 	__u8 kind;		/* enum dax_size_kind */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The DAX range pool of fs/fuse/dax.c (6.12 with kernel/patches 0010 to
- * 0012), as a sequential model.  What it keeps from the kernel, by name:
+ * 0013), as a sequential model.  What it keeps from the kernel, by name:
  *
  *  - fuse_iomap_begin(): a lookup that finds the range counts a use
  *    (dmap_mark_used()), and a write to a read-only range upgrades it;
@@ -12,7 +12,9 @@
  *  - A fault cannot reclaim: with no range free it waits for the worker.
  *    A read or write reclaims one of its own file's ranges inline
  *    (inode_pick_reclaim_dmap()), or waits if its file has none.
- *  - The worker (fuse_dax_reclaim_chunk(), __dmap_pick_fifo/lfu()).
+ *  - The worker (fuse_dax_reclaim_chunk(), __dmap_pick_fifo/lfu()); under
+ *    lfu it refills the pool ahead of a short pool's tasks and of a scan
+ *    (fuse_dax_scan_overflows()).
  *  - Uses: counted from 1 at setup, halved every 8 windows' worth of
  *    setups, remembered by the file when reclaim takes the range.
  *
@@ -37,6 +39,7 @@
 #define RECLAIM_CHUNK		10	/* ranges a worker run frees at most */
 #define LFU_SCAN		64	/* busy ranges one lfu pick compares */
 #define USES_HALF_LIFE		8	/* windows' worth of setups */
+#define SCAN_FREE		3	/* kept free ahead of a scan */
 #define SHORT_WINDOWS		4	/* windows' worth of setups */
 #define USES_MAX		255
 
@@ -176,7 +179,8 @@ struct dax_sim {
 	struct file *files;
 	uint32_t nr_files, files_cap;
 	/* __kick_dmap_free_worker()'s state */
-	bool pressure, stream_full, worker_queued, ran_out, refill;
+	bool pressure, stream_full, worker_queued, ran_out;
+	uint32_t refill;	/* free ranges to keep for the next tasks */
 	uint32_t nr_new, last_setup;
 	/* the clock: model time = task time + stretch */
 	uint64_t setup_ns, remove_ns;
@@ -308,8 +312,9 @@ static bool pool_short(const struct dax_sim *s)
 /* __kick_dmap_free_worker() at time at: queued, it runs from then on */
 static void kick_worker(struct dax_sim *s, uint64_t at)
 {
-	if (s->nr_free >= free_threshold(s)) {
-		s->pressure = s->refill = false;
+	if (s->nr_free >= free_threshold(s) && s->nr_free >= s->refill) {
+		s->pressure = false;
+		s->refill = 0;
 		return;
 	}
 	if (s->pressure || s->refill || streaming(s) || s->policy == DAX_SIM_FIFO) {
@@ -507,9 +512,9 @@ static uint32_t reclaim_chunk(const struct dax_sim *s, bool *ahead)
 	*ahead = false;
 	if (s->policy == DAX_SIM_FIFO)
 		return RECLAIM_CHUNK;
-	*ahead = s->nr_free > 0;
-	if (!s->nr_free && s->refill && !s->pressure && !streaming(s))
-		lack = 1;
+	*ahead = s->nr_free > 0 || s->refill;
+	if (s->nr_free < s->refill && !s->pressure && !streaming(s))
+		lack = (long)s->refill - s->nr_free;
 	else if (!s->nr_free || streaming(s))
 		lack = free_threshold(s) - (long)s->nr_free;
 	if (lack < 0)
@@ -544,7 +549,8 @@ static void worker_step(struct dax_sim *s)
 	if (!s->worker_running) {
 		/* the chunk first: a refill asked for decides it */
 		s->worker_left = reclaim_chunk(s, &s->worker_ahead);
-		s->worker_queued = s->refill = false;
+		s->worker_queued = false;
+		s->refill = 0;
 		s->worker_freed = 0;
 		s->worker_since = s->worker_at;
 		s->worker_running = true;
@@ -588,15 +594,34 @@ static void task_spends(struct dax_sim *s, uint64_t ns)
 	s->stretch += ns;
 }
 
-/* alloc_dax_mapping() */
-static uint32_t alloc_range(struct dax_sim *s)
+/*
+ * fuse_dax_scan_overflows(): a scan (idx starts file f, or follows the
+ * range set up last) of a file with more ranges left, besides the one it
+ * is about to get, than the pool has free
+ */
+static bool scan_overflows(const struct dax_sim *s, const struct file *f,
+			   uint64_t idx, uint64_t file_ranges)
+{
+	const struct range *last = s->last_setup != NONE ? &s->r[s->last_setup] : NULL;
+
+	if (idx && !(last && last->ino == f->ino && last->idx + 1 == idx))
+		return false;
+	return file_ranges > (uint64_t)f->n + 1 + s->nr_free;
+}
+
+/* alloc_dax_mapping() for range idx of file f */
+static uint32_t alloc_range(struct dax_sim *s, const struct file *f,
+			    uint64_t idx, uint64_t file_ranges)
 {
 	uint32_t id = NONE;
 
 	if (s->nr_free) {
 		id = s->free[--s->nr_free];
-		if (!s->nr_free && pool_short(s))
-			s->refill = true;
+		if (s->nr_free < SCAN_FREE && s->policy == DAX_SIM_LFU &&
+		    scan_overflows(s, f, idx, file_ranges))
+			s->refill = SCAN_FREE;
+		else if (!s->nr_free && pool_short(s) && !s->refill)
+			s->refill = 1;
 	} else {
 		pressure(s);
 	}
@@ -605,7 +630,9 @@ static uint32_t alloc_range(struct dax_sim *s)
 }
 
 /* A task sleeps until a range is free: fuse_dax_range_free() */
-static uint32_t wait_for_range(struct dax_sim *s, enum dax_sim_count wait)
+static uint32_t wait_for_range(struct dax_sim *s, enum dax_sim_count wait,
+			       const struct file *f, uint64_t idx,
+			       uint64_t file_ranges)
 {
 	s->count[wait]++;
 	pressure(s);
@@ -621,7 +648,7 @@ static uint32_t wait_for_range(struct dax_sim *s, enum dax_sim_count wait)
 		}
 		worker_step(s);
 	}
-	return alloc_range(s);
+	return alloc_range(s, f, idx, file_ranges);
 }
 
 /* inode_pick_reclaim_dmap(): fifo its first range, lfu from its hand */
@@ -710,7 +737,7 @@ void dax_sim_set_costs(struct dax_sim *s, uint64_t setup_ns, uint64_t remove_ns)
 }
 
 int dax_sim_access(struct dax_sim *s, uint64_t ino, uint64_t idx,
-		   unsigned int flags, uint64_t task_ns)
+		   uint64_t file_ranges, unsigned int flags, uint64_t task_ns)
 {
 	bool write = flags & DAX_SIM_WRITE;
 	struct kv *e = table_find(&s->mapped, ino, idx);
@@ -738,7 +765,7 @@ int dax_sim_access(struct dax_sim *s, uint64_t ino, uint64_t idx,
 	f = file_get(s, ino, true);
 	if (!f)
 		return -ENOMEM;
-	id = alloc_range(s);
+	id = alloc_range(s, f, idx, file_ranges);
 	if (id == NONE && !(flags & DAX_SIM_FAULT) && f->n) {
 		/* alloc_dax_mapping_reclaim(): one of its own, straight to use */
 		id = pick_inline(s, f);
@@ -749,7 +776,8 @@ int dax_sim_access(struct dax_sim *s, uint64_t ino, uint64_t idx,
 	}
 	while (id == NONE)
 		id = wait_for_range(s, flags & DAX_SIM_FAULT ? DAX_SIM_FAULT_WAITS :
-							     DAX_SIM_ALLOC_WAITS);
+							     DAX_SIM_ALLOC_WAITS,
+				    f, idx, file_ranges);
 	return setup(s, id, f, idx, write);
 }
 

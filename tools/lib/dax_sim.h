@@ -58,7 +58,8 @@ struct dax_sim *dax_sim_new(enum dax_sim_policy policy, unsigned int nr_ranges,
 void dax_sim_set_costs(struct dax_sim *s, uint64_t setup_ns, uint64_t remove_ns);
 
 /*
- * A lookup of range idx (file offset / 2 MiB) of inode ino: a hit counts a
+ * A lookup of range idx (file offset / 2 MiB) of inode ino, a file of
+ * file_ranges ranges (its size rounded up; 0 if not known): a hit counts a
  * use (and an upgrade, for a write to a read-only range); a miss sets the
  * range up, reclaiming as the policy does.  task_ns is when it happened
  * on the tasks' own clock, outside setups and waits (a recording's clock
@@ -66,7 +67,7 @@ void dax_sim_set_costs(struct dax_sim *s, uint64_t setup_ns, uint64_t remove_ns)
  * waits to it.  0, or -ENOMEM.
  */
 int dax_sim_access(struct dax_sim *s, uint64_t ino, uint64_t idx,
-		   unsigned int flags, uint64_t task_ns);
+		   uint64_t file_ranges, unsigned int flags, uint64_t task_ns);
 
 /* The inode left the cache: its ranges go back, and their history. */
 void dax_sim_evict(struct dax_sim *s, uint64_t ino);
