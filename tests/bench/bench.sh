@@ -102,6 +102,19 @@ fio_jobs() {
 	jq -r '.jobs[] | "\(.jobname) \(.read.bw + .write.bw)"' "$tmp/fio.json"
 }
 
+# fio_each POSTRUN JOB...: fio_jobs with one job per fio process, each
+# from an empty window.  The cliff's patterns share one file: run one
+# after the other, each began with the ranges the one before left (a
+# reader met a writer's dirty, mapped ranges, whose reclaim takes
+# longer), so its figures were partly the other pattern's.
+fio_each() {
+	local post=$1 spec
+	shift
+	for spec in "$@"; do
+		fio_jobs "$post" "$spec"
+	done
+}
+
 # The cost workloads: fio arguments after FILE
 workload_args() {
 	case $1 in
@@ -443,7 +456,7 @@ bench_cliff() {
 			mount_window "$win"
 			cliff_jobs
 			echo > "$inst/trace"
-			fio_jobs "$tmp/bench-cliff-postrun" "${jobs[@]}" > "$tmp/fio.out"
+			fio_each "$tmp/bench-cliff-postrun" "${jobs[@]}" > "$tmp/fio.out"
 			while read -r p kib; do
 				echo "$rep,$p,$win,$working_set_mib,$kib,$(cliff_events < "$tmp/trace.$p")" >> "$res/cliff.csv"
 			done < "$tmp/fio.out"
@@ -505,7 +518,7 @@ bench_reclaim() {
 				log "reclaim round $rep: cliff at window $win MiB, $p"
 				echo "$p" > "$param"
 				echo > "$inst/trace"
-				fio_jobs "$tmp/bench-reclaim-postrun" "${jobs[@]}" > "$tmp/fio.out"
+				fio_each "$tmp/bench-reclaim-postrun" "${jobs[@]}" > "$tmp/fio.out"
 				while read -r c kib; do
 					echo "$rep,cliff-$c,$p,$win,$working_set_mib,,,$kib,$(cliff_events < "$tmp/trace.$c")" >> "$res/reclaim.csv"
 				done < "$tmp/fio.out"
