@@ -382,6 +382,25 @@ static void test_paced_wait(void)
 	dax_sim_free(s);
 }
 
+/*
+ * A lookup sees what the worker did up to it: 4 faults fill a window of 4
+ * and kick the worker at 30 ms (setups of 10 ms), which takes the first
+ * range at 50 ms (a removal 20 ms); a fault on it at 60 ms sets it up
+ * again.
+ */
+static void test_worker_before_lookup(void)
+{
+	struct dax_sim *s = sim(DAX_SIM_FIFO, 4);
+
+	dax_sim_set_costs(s, 10000000, 20000000);
+	for (int i = 0; i < 4; i++)
+		access_at(s, 2, i, DAX_SIM_FAULT, 1000 * (i + 1));
+	access_at(s, 2, 0, DAX_SIM_FAULT, 20000000);
+	check_u64("removals before the lookup", 1, count(s, DAX_SIM_REMOVALS));
+	check_u64("setups, a range the worker took", 5, count(s, DAX_SIM_SETUPS));
+	dax_sim_free(s);
+}
+
 static void test_names(void)
 {
 	check_eq("policy lfu", DAX_SIM_LFU, dax_sim_policy_by_name("lfu"));
@@ -407,6 +426,7 @@ int main(void)
 	test_refill_one();
 	test_paced_worker();
 	test_paced_wait();
+	test_worker_before_lookup();
 	test_names();
 	if (check_failures)
 		return 1;

@@ -740,8 +740,8 @@ int dax_sim_access(struct dax_sim *s, uint64_t ino, uint64_t idx,
 		   uint64_t file_ranges, unsigned int flags, uint64_t task_ns)
 {
 	bool write = flags & DAX_SIM_WRITE;
-	struct kv *e = table_find(&s->mapped, ino, idx);
 	struct file *f;
+	struct kv *e;
 	uint32_t id;
 
 	/* tasks on several CPUs: a lookup may come in a little out of order */
@@ -750,6 +750,8 @@ int dax_sim_access(struct dax_sim *s, uint64_t ino, uint64_t idx,
 	if (s->remove_ns)
 		worker_until(s, s->now);
 	s->count[DAX_SIM_ACCESSES]++;
+	/* after the worker's steps: they may have taken the range */
+	e = table_find(&s->mapped, ino, idx);
 	if (e) {
 		struct range *r = &s->r[e->val];
 
