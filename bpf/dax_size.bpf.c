@@ -105,7 +105,7 @@ struct {
 
 /* A fault sent to wait for a free range, on a thread, since when */
 struct wait {
-	__u64 since;			/* its mount's setup-free time */
+	__u64 since;			/* its thread's setup-free time */
 	__u32 dev;
 };
 
@@ -116,7 +116,27 @@ struct {
 	__type(value, struct wait);
 } waits SEC(".maps");
 
+/*
+ * A thread's own clock: the time it slept in setups and in waits for a
+ * free range.  Its lookups carry ktime less these.  Not the mount's sums:
+ * the setups of threads that share a mount overlap, and their sum grows
+ * faster than time (two readers' clock ran backwards).  LRU: a thread
+ * that ended is not told of; one forgotten starts again from ktime.
+ */
+struct task_clock {
+	__u64 setup_ns;
+	__u64 wait_ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, MAX_INFLIGHT);
+	__type(key, __u64);			/* thread id */
+	__type(value, struct task_clock);
+} clocks SEC(".maps");
+
 static const struct dax_size_mount mount_zero;
+static const struct task_clock clock_zero;
 
 /* direct: how inode is read (daxmon.bpf.h); fexit and fentry programs
  * get it from the kernel's BTF, the others as a bare address */
@@ -153,7 +173,7 @@ static __always_inline __u64 wakeup_flags(void)
 	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline int record(__u32 dev, __u64 ino, __u64 idx,
+static __always_inline int record(__u32 dev, __u32 tid, __u64 ino, __u64 idx,
 				  __u64 file_ranges, __u64 task_ns, __u16 flags,
 				  __u8 kind)
 {
@@ -164,55 +184,54 @@ static __always_inline int record(__u32 dev, __u64 ino, __u64 idx,
 		return 0;
 	}
 	e->dev = dev;
+	e->tid = tid;
 	e->ino = ino;
 	e->idx = idx;
 	e->file_ranges = file_ranges;
 	e->task_ns = task_ns;
 	e->flags = flags;
 	e->kind = kind;
-	e->pad = 0;
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	bpf_ringbuf_submit(e, wakeup_flags());
 	return 0;
-}
-
-/* Now on the mount's clock less its setups, which the model makes its own */
-static __always_inline __u64 setup_free_ns(const struct dax_size_mount *m)
-{
-	return bpf_ktime_get_ns() - m->c[DAX_SIZE_SETUP_NS];
 }
 
 /* A fault sent to wait: again, if retried in vain, since the first time */
 static __always_inline void wait_begin(struct dax_size_mount *m, __u32 dev)
 {
-	struct wait w = { .since = setup_free_ns(m), .dev = dev };
 	__u64 tid = current_tid();
+	struct task_clock *tc = map_get(&clocks, &tid, &clock_zero);
+	struct wait w = {
+		.since = bpf_ktime_get_ns() - (tc ? tc->setup_ns : 0), .dev = dev,
+	};
 
 	if (!bpf_map_update_elem(&waits, &tid, &w, BPF_NOEXIST))
 		__sync_fetch_and_add(&m->waiting, 1);
 }
 
 /*
- * The thread's lookup succeeded at now: a wait it was sent to ends.  Its
- * time goes to the mount's but for what another's wait counted already
- * (two faults waiting together stop the tasks once): the sum is at most
- * the time some fault waited, and is that time when waits do not nest.
- * Racing ends may count a little twice; this is a clock for a model.
+ * The thread's lookup succeeded at ktime now: a wait it was sent to
+ * ends.  Its time goes to the thread's clock and to the mount's sum, on
+ * the thread's clock less its setups: the retry that ends a wait sets
+ * its range up, and that time is a setup's, not the wait's.
  */
 static __always_inline void wait_end(struct dax_size_mount *m, __u32 dev, __u64 now)
 {
-	__u64 tid = current_tid(), from;
+	__u64 tid = current_tid(), since;
 	struct wait *w = bpf_map_lookup_elem(&waits, &tid);
+	struct task_clock *tc;
 
 	if (!w || w->dev != dev)
 		return;
-	from = w->since > m->waits_counted ? w->since : m->waits_counted;
+	since = w->since;
 	if (bpf_map_delete_elem(&waits, &tid))
 		return;
 	__sync_fetch_and_add(&m->waiting, -1);
-	if (now <= from)
+	tc = map_get(&clocks, &tid, &clock_zero);
+	if (!tc || now - tc->setup_ns <= since)
 		return;
-	__sync_fetch_and_add(&m->c[DAX_SIZE_WAIT_NS], now - from);
-	m->waits_counted = now;
+	__sync_fetch_and_add(&tc->wait_ns, now - tc->setup_ns - since);
+	__sync_fetch_and_add(&m->c[DAX_SIZE_WAIT_NS], now - tc->setup_ns - since);
 }
 
 /*
@@ -225,7 +244,8 @@ static __always_inline int lookup_done(const struct inode *inode, __s64 pos,
 {
 	__u32 dev = inode_dev(inode, direct);
 	struct dax_size_mount *m;
-	__u64 ino, idx, now, size;
+	struct task_clock *tc;
+	__u64 ino, idx, now, size, tid;
 
 	if (ret == -EAGAIN && (flags & IOMAP_FAULT)) {
 		m = mount_of(inode, dev, direct);
@@ -245,7 +265,7 @@ static __always_inline int lookup_done(const struct inode *inode, __s64 pos,
 	m = mount_of(inode, dev, direct);
 	if (!m)
 		return 0;
-	now = setup_free_ns(m);
+	now = bpf_ktime_get_ns();
 	/* the hot path looks for a wait only while one is under way */
 	if (m->waiting > 0)
 		wait_end(m, dev, now);
@@ -254,10 +274,14 @@ static __always_inline int lookup_done(const struct inode *inode, __s64 pos,
 	idx = (__u64)pos >> FUSE_DAX_SHIFT;
 	if (sampled_out(ino, idx))
 		return 0;
+	tid = current_tid();
+	tc = map_get(&clocks, &tid, &clock_zero);
+	if (!tc)
+		return 0;
 	/* the kernel's refills ahead of a scan look at the file's size */
-	return record(dev, ino, idx,
+	return record(dev, (__u32)tid, ino, idx,
 		      ((__u64)size + (1ULL << FUSE_DAX_SHIFT) - 1) >> FUSE_DAX_SHIFT,
-		      now - m->c[DAX_SIZE_WAIT_NS],
+		      now - tc->setup_ns - tc->wait_ns,
 		      (flags & IOMAP_WRITE ? DAX_SIZE_WRITE : 0) |
 		      (flags & IOMAP_FAULT ? DAX_SIZE_FAULT : 0),
 		      DAX_SIZE_ACCESS);
@@ -276,7 +300,9 @@ static __always_inline int setup_begin(const struct inode *inode, bool upgrade)
 static __always_inline int setup_done(const struct inode *inode, bool upgrade,
 				      __u64 start, int ret, bool direct)
 {
+	__u64 tid = current_tid(), ns = bpf_ktime_get_ns() - start;
 	struct dax_size_mount *m;
+	struct task_clock *tc;
 
 	if (ret)
 		return 0;
@@ -286,15 +312,18 @@ static __always_inline int setup_done(const struct inode *inode, bool upgrade,
 	__sync_fetch_and_add(&m->c[DAX_SIZE_SETUPS], 1);
 	if (upgrade)
 		__sync_fetch_and_add(&m->c[DAX_SIZE_UPGRADES], 1);
-	__sync_fetch_and_add(&m->c[DAX_SIZE_SETUP_NS], bpf_ktime_get_ns() - start);
+	__sync_fetch_and_add(&m->c[DAX_SIZE_SETUP_NS], ns);
+	tc = map_get(&clocks, &tid, &clock_zero);
+	if (tc)
+		__sync_fetch_and_add(&tc->setup_ns, ns);
 	fn_dev_remember(inode_fcd(inode, direct), inode_dev(inode, direct));
 	return 0;
 }
 
 static __always_inline int evict(const struct inode *inode, bool direct)
 {
-	return record(inode_dev(inode, direct), inode_ino(inode, direct), 0, 0, 0,
-		      0, DAX_SIZE_EVICT);
+	return record(inode_dev(inode, direct), 0, inode_ino(inode, direct), 0, 0,
+		      0, 0, DAX_SIZE_EVICT);
 }
 
 static __always_inline int worker_begin(const struct fuse_conn_dax *fcd)

@@ -17,12 +17,13 @@ enum dax_size_kind {
 struct dax_size_event {
 	__u64 ino;
 	__u64 idx;		/* file offset / 2 MiB */
-	__u64 task_ns;		/* ktime less the mount's setup time so far */
+	__u64 task_ns;		/* ktime less the thread's setups and waits */
 	__u64 file_ranges;	/* the file's size in 2 MiB ranges, rounded up */
 	__u32 dev;
+	__u32 tid;		/* the thread whose lookup it was */
 	__u16 flags;		/* DAX_SIZE_* */
 	__u8 kind;		/* enum dax_size_kind */
-	__u8 pad;
+	__u8 pad[5];
 };
 
 /* What the kernel did on a mount while recording, and its window. */
@@ -33,7 +34,7 @@ enum dax_size_count {
 	DAX_SIZE_SETUP_NS,	/* the setups' time, entry to return */
 	DAX_SIZE_WORKER_RANGES,	/* ranges the background worker removed */
 	DAX_SIZE_WORKER_NS,	/* the time of its runs */
-	DAX_SIZE_WAIT_NS,	/* faults sent to wait, to their retries' end */
+	DAX_SIZE_WAIT_NS,	/* threads' faults sent to wait, to the retries' end */
 	DAX_SIZE_NR_COUNTS,
 };
 
@@ -42,8 +43,6 @@ struct dax_size_mount {
 	__u64 nr_ranges;	/* the window, in 2 MiB ranges */
 	/* the waits not ended (a killed waiter's never ends: then slower) */
 	__s64 waiting;
-	/* the waits' time is counted up to here, in task time */
-	__u64 waits_counted;
 };
 
 /* Spatial sampling: a range is kept if its hash is below this of 2^24 */

@@ -357,7 +357,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	for (int i = 0; i < m->nr_windows; i++) {
 		if (e->kind == DAX_SIZE_EVICT)
 			dax_sim_evict(m->w[i].sim, e->ino);
-		else if (dax_sim_access(m->w[i].sim, e->ino, e->idx,
+		else if (dax_sim_access(m->w[i].sim, e->tid, e->ino, e->idx,
 					(e->file_ranges + env.sample - 1) / env.sample,
 					flags, e->task_ns))
 			return r->err = -ENOMEM;

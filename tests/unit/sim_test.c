@@ -41,10 +41,22 @@ static uint64_t count(const struct dax_sim *s, enum dax_sim_count c)
 /* the files' sizes in ranges, by inode: 0 (not known) unless a test says */
 static uint64_t file_ranges[8];
 
+/* thread task's lookup at ns of its own clock */
+static void access_by(struct dax_sim *s, uint32_t task, uint64_t ino,
+		      uint64_t idx, unsigned int flags, uint64_t ns)
+{
+	if (dax_sim_access(s, task, ino, idx, ino < 8 ? file_ranges[ino] : 0,
+			   flags, ns)) {
+		check_fail("dax_sim_access", "0", "an error");
+		exit(1);
+	}
+}
+
+/* a lookup of the tests' one thread */
 static void access_at(struct dax_sim *s, uint64_t ino, uint64_t idx,
 		      unsigned int flags, uint64_t ns)
 {
-	if (dax_sim_access(s, ino, idx, ino < 8 ? file_ranges[ino] : 0, flags, ns)) {
+	if (dax_sim_access(s, 1, ino, idx, ino < 8 ? file_ranges[ino] : 0, flags, ns)) {
 		check_fail("dax_sim_access", "0", "an error");
 		exit(1);
 	}
@@ -401,6 +413,27 @@ static void test_worker_before_lookup(void)
 	dax_sim_free(s);
 }
 
+/*
+ * Threads on their own clocks: one thread's setups do not hold up
+ * another's lookups.  A sets up 3 ranges of a window of 4 (10 ms each), B
+ * the last at 4 us of its own clock, which kicks the worker (a removal
+ * 20 ms): it takes A's first range at 20 ms, before A, 30 ms into its
+ * own time, comes back to it.  On one clock B's lookup would come after
+ * A's setups, and the range would still be there.
+ */
+static void test_threads(void)
+{
+	struct dax_sim *s = sim(DAX_SIM_FIFO, 4);
+
+	dax_sim_set_costs(s, 10000000, 20000000);
+	for (int i = 0; i < 3; i++)
+		access_by(s, 1, 2, i, DAX_SIM_FAULT, 1000 * (i + 1));
+	access_by(s, 2, 3, 0, DAX_SIM_FAULT, 4000);
+	access_by(s, 1, 2, 0, DAX_SIM_FAULT, 5000);
+	check_u64("setups, two threads' clocks", 5, count(s, DAX_SIM_SETUPS));
+	dax_sim_free(s);
+}
+
 static void test_names(void)
 {
 	check_eq("policy lfu", DAX_SIM_LFU, dax_sim_policy_by_name("lfu"));
@@ -427,6 +460,7 @@ int main(void)
 	test_paced_worker();
 	test_paced_wait();
 	test_worker_before_lookup();
+	test_threads();
 	test_names();
 	if (check_failures)
 		return 1;

@@ -18,8 +18,9 @@
  *  - Uses: counted from 1 at setup, halved every 8 windows' worth of
  *    setups, remembered by the file when reclaim takes the range.
  *
- * The clock (dax_sim_set_costs()): a task's time is the recording's,
- * stretched by the setups, waits and inline removals the model makes.
+ * The clock (dax_sim_set_costs()): a thread's time is the recording's,
+ * stretched by the setups, waits and inline removals the model makes it
+ * (each thread its own: threads run side by side).
  * The worker starts when kicked and frees one range per removal time
  * while the tasks go on; a task that finds none free sleeps until its
  * next removal ends.  Without a clock the worker runs at once where the
@@ -44,6 +45,7 @@
 #define USES_MAX		255
 
 #define NONE			UINT32_MAX
+#define TASK_SLOTS		256	/* threads' clocks a model keeps */
 
 /* An open-addressing table of (ino, idx) -> value, linear probing. */
 struct kv {
@@ -147,6 +149,17 @@ static void table_del(struct table *t, uint64_t ino, uint64_t idx)
 		table_del_slot(t, e - t->e);
 }
 
+/*
+ * A thread's stretch: the time the model's setups, waits and inline
+ * removals took it.  By a hash of the thread; one that meets another's
+ * slot starts again from none.
+ */
+struct task_slot {
+	uint32_t tid;
+	bool used;
+	uint64_t stretch;
+};
+
 /* One range of the window. */
 struct range {
 	uint64_t ino, idx;
@@ -182,9 +195,11 @@ struct dax_sim {
 	bool pressure, stream_full, worker_queued, ran_out;
 	uint32_t refill;	/* free ranges to keep for the next tasks */
 	uint32_t nr_new, last_setup;
-	/* the clock: model time = task time + stretch */
+	/* the clock: model time = a thread's own time + its stretch */
 	uint64_t setup_ns, remove_ns;
-	uint64_t now, stretch;
+	uint64_t now;
+	struct task_slot task[TASK_SLOTS];
+	struct task_slot *cur;	/* the thread of the lookup under way */
 	/* the worker's run: kicked at kick_ns, its last step at worker_at */
 	bool worker_running, worker_ahead;
 	uint32_t worker_left, worker_freed;
@@ -591,7 +606,7 @@ static void worker_until(struct dax_sim *s, uint64_t t)
 static void task_spends(struct dax_sim *s, uint64_t ns)
 {
 	s->now += ns;
-	s->stretch += ns;
+	s->cur->stretch += ns;
 }
 
 /*
@@ -736,17 +751,23 @@ void dax_sim_set_costs(struct dax_sim *s, uint64_t setup_ns, uint64_t remove_ns)
 	s->remove_ns = remove_ns;
 }
 
-int dax_sim_access(struct dax_sim *s, uint64_t ino, uint64_t idx,
+int dax_sim_access(struct dax_sim *s, uint32_t task, uint64_t ino, uint64_t idx,
 		   uint64_t file_ranges, unsigned int flags, uint64_t task_ns)
 {
+	struct task_slot *t = &s->task[(task * 0x9e3779b9U) >> 24 & (TASK_SLOTS - 1)];
 	bool write = flags & DAX_SIM_WRITE;
 	struct file *f;
 	struct kv *e;
 	uint32_t id;
 
-	/* tasks on several CPUs: a lookup may come in a little out of order */
-	if (task_ns + s->stretch > s->now)
-		s->now = task_ns + s->stretch;
+	if (!t->used || t->tid != task)
+		*t = (struct task_slot){ .tid = task, .used = true };
+	s->cur = t;
+	/*
+	 * Each thread on its own clock: threads run side by side, and the
+	 * setups of one do not hold up the lookups of another
+	 */
+	s->now = task_ns + t->stretch;
 	if (s->remove_ns)
 		worker_until(s, s->now);
 	s->count[DAX_SIM_ACCESSES]++;

@@ -58,15 +58,16 @@ struct dax_sim *dax_sim_new(enum dax_sim_policy policy, unsigned int nr_ranges,
 void dax_sim_set_costs(struct dax_sim *s, uint64_t setup_ns, uint64_t remove_ns);
 
 /*
- * A lookup of range idx (file offset / 2 MiB) of inode ino, a file of
- * file_ranges ranges (its size rounded up; 0 if not known): a hit counts a
- * use (and an upgrade, for a write to a read-only range); a miss sets the
- * range up, reclaiming as the policy does.  task_ns is when it happened
- * on the tasks' own clock, outside setups and waits (a recording's clock
- * less the time of the setups it saw): the model adds its own setups and
- * waits to it.  0, or -ENOMEM.
+ * A lookup by thread task of range idx (file offset / 2 MiB) of inode
+ * ino, a file of file_ranges ranges (its size rounded up; 0 if not
+ * known): a hit counts a use (and an upgrade, for a write to a read-only
+ * range); a miss sets the range up, reclaiming as the policy does.
+ * task_ns is when it happened on the thread's own clock, outside its
+ * setups and waits (a recording's clock less the time of the thread's
+ * setups and waits): the model adds the thread's setups and waits of its
+ * own to it.  0, or -ENOMEM.
  */
-int dax_sim_access(struct dax_sim *s, uint64_t ino, uint64_t idx,
+int dax_sim_access(struct dax_sim *s, uint32_t task, uint64_t ino, uint64_t idx,
 		   uint64_t file_ranges, unsigned int flags, uint64_t task_ns);
 
 /* The inode left the cache: its ranges go back, and their history. */
