@@ -290,8 +290,7 @@ static void print_table(const struct table *t, const struct dax_drops *drops)
 		json_key(&j, "histograms");
 		json_array_begin(&j);
 	} else if (env.timestamp) {
-		strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
-		printf("\n%s\n", when);
+		printf("\n%s\n", dax_clock_hms(when, sizeof(when)));
 	}
 	for (int i = 0; i < t->n; i++) {
 		struct hist h = { t->e[i].h.hist.slots, DAX_HIST_SLOTS, 0 };

@@ -684,8 +684,7 @@ static int report(void *ctx, bool last)
 		json_key(&j, "mounts");
 		json_array_begin(&j);
 	} else if (env.timestamp) {
-		strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
-		printf("\n%s\n", when);
+		printf("\n%s\n", dax_clock_hms(when, sizeof(when)));
 	}
 	for (int i = 0; i < r->nr_mounts; i++) {
 		struct dax_size_mount km;

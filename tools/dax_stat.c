@@ -179,12 +179,6 @@ static struct dax_stat counts_since(const struct mount_stat *now,
 	return d;
 }
 
-static void format_time(char *buf, size_t size)
-{
-	time_t t = time(NULL);
-
-	strftime(buf, size, "%H:%M:%S", localtime(&t));
-}
 
 static void print_header(void)
 {
@@ -235,7 +229,7 @@ static void print_lines(struct snapshot *now, struct snapshot *before)
 {
 	char when[16];
 
-	format_time(when, sizeof(when));
+	dax_clock_hms(when, sizeof(when));
 	for (int i = 0; i < now->n; i++) {
 		struct dax_stat d = counts_since(&now->m[i], before);
 

@@ -520,10 +520,9 @@ static int print_text(FILE *out, const struct view *v, int rows)
 {
 	const struct snapshot *s = v->shown;
 	char when[16];
-	time_t t = time(NULL);
 
-	strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
-	fprintf(out, "dax-top %s  interval %.1fs  %s by %s", when, v->elapsed,
+	fprintf(out, "dax-top %s  interval %.1fs  %s by %s",
+		dax_clock_hms(when, sizeof(when)), v->elapsed,
 		env.per_inode ? "inodes" : "processes", cols[v->sort].name);
 	if (env.filter.tgid)
 		fprintf(out, "  table: pid %d", env.filter.tgid);

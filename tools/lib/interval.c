@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "interval.h"
 
+#include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "mounts.h"
@@ -28,6 +30,19 @@ void dax_stop(void)
 bool dax_stopping(void)
 {
 	return stopping;
+}
+
+const char *dax_clock_hms(char *buf, size_t size)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	/* glibc's localtime_r() takes the zone tzset() read, and reads no more */
+	pthread_once(&once, tzset);
+	if (!localtime_r(&now, &tm) || !strftime(buf, size, "%H:%M:%S", &tm))
+		snprintf(buf, size, "?");
+	return buf;
 }
 
 bool dax_sleep_interval(int seconds)

@@ -4,6 +4,7 @@
 #define DAXMON_INTERVAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "args.h"
 
@@ -22,6 +23,14 @@ bool dax_stopping(void);
  * hold everything up to the stop.
  */
 bool dax_sleep_interval(int seconds);
+
+/*
+ * Now as HH:MM:SS, local time, into buf (9 bytes or more).  The time
+ * zone is read once: localtime() looks at /etc/localtime again on every
+ * call, a stat per report (three lookups over a guest's 9p root, most of
+ * dax-top's CPU in make bench).
+ */
+const char *dax_clock_hms(char *buf, size_t size);
 
 /* What a tool's report() returns when it showed nothing (dax-top paused):
  * the interval does not count against [count]. */
