@@ -32,8 +32,6 @@
 #define MEMMAP_PER_RANGE	(512 * 64)
 #define MAX_WINDOWS	16
 #define MAX_MOUNTS	64
-/* lookups a mount holds back for its models: 2.5 MiB of them at most */
-#define PENDING_MAX	(1 << 16)
 
 static const char *tool = "dax-size";
 
@@ -200,9 +198,6 @@ struct mount {
 	unsigned long long modelled;	/* lookups the models got (sampled in) */
 	int nr_windows;
 	struct window w[MAX_WINDOWS];
-	/* lookups not played yet: the models play them in their own order */
-	struct dax_sim_lookup *pending;
-	size_t nr_pending;
 };
 
 struct run {
@@ -259,25 +254,6 @@ static void mount_free(struct mount *m)
 	for (int i = 0; i < m->nr_windows; i++)
 		dax_sim_free(m->w[i].sim);
 	m->nr_windows = 0;
-	free(m->pending);
-	m->pending = NULL;
-	m->nr_pending = 0;
-}
-
-/*
- * The lookups held back, played into each window's model.  Each model
- * orders them by its own time (dax_sim_replay()): a window where one
- * thread sets up less lets it run ahead of the others, as the kernel
- * would.  So they wait here for a report, an eviction or a full buffer.
- */
-static int mount_play(struct mount *m)
-{
-	int err = 0;
-
-	for (int i = 0; i < m->nr_windows && !err; i++)
-		err = dax_sim_replay(m->w[i].sim, m->pending, m->nr_pending);
-	m->nr_pending = 0;
-	return err;
 }
 
 static int mount_init(struct mount *m, __u32 dev)
@@ -291,9 +267,6 @@ static int mount_init(struct mount *m, __u32 dev)
 		return -ENOENT;
 	m->dev = dev;
 	m->nr_ranges = km.nr_ranges;
-	m->pending = calloc(PENDING_MAX, sizeof(*m->pending));
-	if (!m->pending)
-		return -ENOMEM;
 	n = window_sizes(km.nr_ranges, sizes);
 	for (int i = 0; i < n; i++) {
 		/* SHARDS: a sample of 1/N of the ranges sees a window 1/N big */
@@ -368,6 +341,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct run *r = ctx;
 	const struct dax_size_event *e = data;
+	unsigned int flags;
 	struct mount *m;
 
 	if (size < sizeof(*e))
@@ -375,25 +349,19 @@ static int handle_event(void *ctx, void *data, size_t size)
 	m = mount_of(r, e->dev);
 	if (!m)
 		return r->err;
-	if (e->kind == DAX_SIZE_EVICT) {
-		/* the lookups before it, then the inode's ranges go */
-		if (mount_play(m))
-			return r->err = -ENOMEM;
-		for (int i = 0; i < m->nr_windows; i++)
-			dax_sim_evict(m->w[i].sim, e->ino);
-		return 0;
-	}
 	/* counted here, not by a second atomic add on the BPF hot path */
-	m->modelled++;
-	m->pending[m->nr_pending++] = (struct dax_sim_lookup){
-		.ino = e->ino, .idx = e->idx, .task_ns = e->task_ns,
-		.file_ranges = (e->file_ranges + env.sample - 1) / env.sample,
-		.task = e->tid,
-		.flags = (e->flags & DAX_SIZE_WRITE ? DAX_SIM_WRITE : 0) |
-			 (e->flags & DAX_SIZE_FAULT ? DAX_SIM_FAULT : 0),
-	};
-	if (m->nr_pending == PENDING_MAX && mount_play(m))
-		return r->err = -ENOMEM;
+	if (e->kind == DAX_SIZE_ACCESS)
+		m->modelled++;
+	flags = (e->flags & DAX_SIZE_WRITE ? DAX_SIM_WRITE : 0) |
+		(e->flags & DAX_SIZE_FAULT ? DAX_SIM_FAULT : 0);
+	for (int i = 0; i < m->nr_windows; i++) {
+		if (e->kind == DAX_SIZE_EVICT)
+			dax_sim_evict(m->w[i].sim, e->ino);
+		else if (dax_sim_access(m->w[i].sim, e->tid, e->ino, e->idx,
+					(e->file_ranges + env.sample - 1) / env.sample,
+					flags, e->task_ns))
+			return r->err = -ENOMEM;
+	}
 	return 0;
 }
 
@@ -702,8 +670,6 @@ static int report(void *ctx, bool last)
 	int err;
 
 	(void)last;
-	for (int i = 0; i < r->nr_mounts && !r->err; i++)
-		r->err = mount_play(&r->m[i]);
 	if (r->err) {
 		fprintf(stderr, "%s: cannot go on modelling: %s\n", tool, strerror(-r->err));
 		return r->err;

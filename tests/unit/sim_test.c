@@ -45,12 +45,8 @@ static uint64_t file_ranges[8];
 static void access_by(struct dax_sim *s, uint32_t task, uint64_t ino,
 		      uint64_t idx, unsigned int flags, uint64_t ns)
 {
-	struct dax_sim_lookup l = {
-		.ino = ino, .idx = idx, .file_ranges = ino < 8 ? file_ranges[ino] : 0,
-		.task_ns = ns, .task = task, .flags = flags,
-	};
-
-	if (dax_sim_access(s, &l)) {
+	if (dax_sim_access(s, task, ino, idx, ino < 8 ? file_ranges[ino] : 0,
+			   flags, ns)) {
 		check_fail("dax_sim_access", "0", "an error");
 		exit(1);
 	}
@@ -60,7 +56,10 @@ static void access_by(struct dax_sim *s, uint32_t task, uint64_t ino,
 static void access_at(struct dax_sim *s, uint64_t ino, uint64_t idx,
 		      unsigned int flags, uint64_t ns)
 {
-	access_by(s, 1, ino, idx, flags, ns);
+	if (dax_sim_access(s, 1, ino, idx, ino < 8 ? file_ranges[ino] : 0, flags, ns)) {
+		check_fail("dax_sim_access", "0", "an error");
+		exit(1);
+	}
 }
 
 /* the tasks' clock: a lookup every microsecond */
@@ -435,37 +434,6 @@ static void test_threads(void)
 	dax_sim_free(s);
 }
 
-/*
- * Replayed in the model's order of time: thread A sets up range 0 of a
- * window of 2 at 1 us of its own clock and range 1 at 2 us, which comes
- * at 10 ms in the model (a setup takes 10 ms) and kicks the worker (a
- * removal 1 ms), which takes range 0.  Thread B looks range 0 up at 3 us
- * of its own clock: before A's second lookup in the model, so a hit, 2
- * setups in all.  Played in the recording's order, B's lookup comes after
- * the worker took the range: a third setup.
- */
-static void test_replay_order(void)
-{
-	const struct dax_sim_lookup l[] = {
-		{ .ino = 2, .idx = 0, .task = 1, .task_ns = 1000, .flags = DAX_SIM_FAULT },
-		{ .ino = 2, .idx = 1, .task = 1, .task_ns = 2000, .flags = DAX_SIM_FAULT },
-		{ .ino = 2, .idx = 0, .task = 2, .task_ns = 3000, .flags = DAX_SIM_FAULT },
-	};
-	struct dax_sim *ordered = sim(DAX_SIM_FIFO, 2), *recorded = sim(DAX_SIM_FIFO, 2);
-
-	dax_sim_set_costs(ordered, 10000000, 1000000);
-	dax_sim_set_costs(recorded, 10000000, 1000000);
-	if (dax_sim_replay(ordered, l, 3))
-		check_fail("dax_sim_replay", "0", "an error");
-	for (int i = 0; i < 3; i++)
-		access_by(recorded, l[i].task, l[i].ino, l[i].idx, l[i].flags, l[i].task_ns);
-	check_u64("setups, in the model's order", 2, count(ordered, DAX_SIM_SETUPS));
-	check_u64("setups, in the recording's order", 3, count(recorded, DAX_SIM_SETUPS));
-	check_u64("replay of none", 0, dax_sim_replay(ordered, NULL, 0));
-	dax_sim_free(ordered);
-	dax_sim_free(recorded);
-}
-
 static void test_names(void)
 {
 	check_eq("policy lfu", DAX_SIM_LFU, dax_sim_policy_by_name("lfu"));
@@ -493,7 +461,6 @@ int main(void)
 	test_paced_wait();
 	test_worker_before_lookup();
 	test_threads();
-	test_replay_order();
 	test_names();
 	if (check_failures)
 		return 1;

@@ -751,30 +751,23 @@ void dax_sim_set_costs(struct dax_sim *s, uint64_t setup_ns, uint64_t remove_ns)
 	s->remove_ns = remove_ns;
 }
 
-/* The slot of thread task's stretch */
-static struct task_slot *task_slot_of(struct dax_sim *s, uint32_t task)
+int dax_sim_access(struct dax_sim *s, uint32_t task, uint64_t ino, uint64_t idx,
+		   uint64_t file_ranges, unsigned int flags, uint64_t task_ns)
 {
-	return &s->task[(task * 0x9e3779b9U) >> 24 & (TASK_SLOTS - 1)];
-}
-
-int dax_sim_access(struct dax_sim *s, const struct dax_sim_lookup *l)
-{
-	struct task_slot *t = task_slot_of(s, l->task);
-	uint64_t ino = l->ino, idx = l->idx, file_ranges = l->file_ranges;
-	unsigned int flags = l->flags;
+	struct task_slot *t = &s->task[(task * 0x9e3779b9U) >> 24 & (TASK_SLOTS - 1)];
 	bool write = flags & DAX_SIM_WRITE;
 	struct file *f;
 	struct kv *e;
 	uint32_t id;
 
-	if (!t->used || t->tid != l->task)
-		*t = (struct task_slot){ .tid = l->task, .used = true };
+	if (!t->used || t->tid != task)
+		*t = (struct task_slot){ .tid = task, .used = true };
 	s->cur = t;
 	/*
 	 * Each thread on its own clock: threads run side by side, and the
 	 * setups of one do not hold up the lookups of another
 	 */
-	s->now = l->task_ns + t->stretch;
+	s->now = task_ns + t->stretch;
 	if (s->remove_ns)
 		worker_until(s, s->now);
 	s->count[DAX_SIM_ACCESSES]++;
@@ -809,104 +802,6 @@ int dax_sim_access(struct dax_sim *s, const struct dax_sim_lookup *l)
 							     DAX_SIM_ALLOC_WAITS,
 				    f, idx, file_ranges);
 	return setup(s, id, f, idx, write);
-}
-
-/* When lookup l comes in model time: its thread's time and stretch */
-static uint64_t lookup_time(struct dax_sim *s, const struct dax_sim_lookup *l)
-{
-	const struct task_slot *t = task_slot_of(s, l->task);
-
-	return l->task_ns + (t->used && t->tid == l->task ? t->stretch : 0);
-}
-
-/* A min-heap of the threads' next lookups, by model time, then by order */
-struct replay_head {
-	uint64_t at;
-	size_t i;		/* index of the lookup */
-};
-
-static bool head_before(const struct replay_head *a, const struct replay_head *b)
-{
-	return a->at < b->at || (a->at == b->at && a->i < b->i);
-}
-
-static void heap_push(struct replay_head *h, size_t *n, struct replay_head v)
-{
-	size_t c = (*n)++;
-
-	for (; c && head_before(&v, &h[(c - 1) / 2]); c = (c - 1) / 2)
-		h[c] = h[(c - 1) / 2];
-	h[c] = v;
-}
-
-static struct replay_head heap_pop(struct replay_head *h, size_t *n)
-{
-	struct replay_head top = h[0], last = h[--*n];
-	size_t c = 0;
-
-	for (;;) {
-		size_t m = 2 * c + 1;
-
-		if (m >= *n)
-			break;
-		if (m + 1 < *n && head_before(&h[m + 1], &h[m]))
-			m++;
-		if (!head_before(&h[m], &last))
-			break;
-		h[c] = h[m];
-		c = m;
-	}
-	if (*n)
-		h[c] = last;
-	return top;
-}
-
-int dax_sim_replay(struct dax_sim *s, const struct dax_sim_lookup *l, size_t n)
-{
-	size_t *next = malloc(n * sizeof(*next)), nr_heads = 0;
-	struct replay_head *heads = malloc(n * sizeof(*heads));
-	struct table last = {};
-	int err = 0;
-
-	/* the table's values are 32 bits wide */
-	if (n >= UINT32_MAX) {
-		err = -E2BIG;
-		goto out;
-	}
-	if (n && (!next || !heads)) {
-		err = -ENOMEM;
-		goto out;
-	}
-	/* each thread's lookups chained in order; its first one a head */
-	for (size_t i = n; i-- > 0;) {
-		struct kv *e = table_find(&last, l[i].task, 0);
-
-		next[i] = e ? e->val : SIZE_MAX;
-		if (table_put(&last, l[i].task, 0, (uint32_t)i)) {
-			err = -ENOMEM;
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < last.cap; i++)
-		if (last.e[i].used)
-			heap_push(heads, &nr_heads, (struct replay_head){
-				.at = lookup_time(s, &l[last.e[i].val]),
-				.i = last.e[i].val });
-	while (nr_heads) {
-		struct replay_head h = heap_pop(heads, &nr_heads);
-
-		err = dax_sim_access(s, &l[h.i]);
-		if (err)
-			break;
-		if (next[h.i] != SIZE_MAX)
-			heap_push(heads, &nr_heads, (struct replay_head){
-				.at = lookup_time(s, &l[next[h.i]]), .i = next[h.i] });
-	}
-out:
-	free(last.e);
-	free(heads);
-	free(next);
-	return err;
 }
 
 /* Rebuilt without ino's entries: an eviction is rare, the table small */

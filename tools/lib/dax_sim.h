@@ -57,34 +57,18 @@ struct dax_sim *dax_sim_new(enum dax_sim_policy policy, unsigned int nr_ranges,
  */
 void dax_sim_set_costs(struct dax_sim *s, uint64_t setup_ns, uint64_t remove_ns);
 
-/* One lookup of a recording */
-struct dax_sim_lookup {
-	uint64_t ino, idx;	/* the range: inode, file offset / 2 MiB */
-	uint64_t file_ranges;	/* the file's size in ranges, rounded up; 0: not known */
-	uint64_t task_ns;	/* when, on its thread's own clock */
-	uint32_t task;		/* the thread */
-	unsigned int flags;	/* DAX_SIM_* */
-};
-
 /*
- * A lookup l: a hit counts a use (and an upgrade, for a write to a
- * read-only range); a miss sets the range up, reclaiming as the policy
- * does.  task_ns is when it happened on the thread's own clock, outside
- * its setups and waits (a recording's clock less the time of the
- * thread's setups and waits): the model adds the setups and waits it
- * makes that thread.  0, or -ENOMEM.
+ * A lookup by thread task of range idx (file offset / 2 MiB) of inode
+ * ino, a file of file_ranges ranges (its size rounded up; 0 if not
+ * known): a hit counts a use (and an upgrade, for a write to a read-only
+ * range); a miss sets the range up, reclaiming as the policy does.
+ * task_ns is when it happened on the thread's own clock, outside its
+ * setups and waits (a recording's clock less the time of the thread's
+ * setups and waits): the model adds the thread's setups and waits of its
+ * own to it.  0, or -ENOMEM.
  */
-int dax_sim_access(struct dax_sim *s, const struct dax_sim_lookup *l);
-
-/*
- * n lookups of one or more threads, each thread's in the order it made
- * them, played in the model's own order of time: a thread's next lookup
- * comes at its own time plus what the model's setups and waits took it.
- * The recording's order is its window's: at another window a thread
- * that sets up less runs ahead of one that sets up more.  0, -E2BIG for
- * 2^32 lookups or more, or -ENOMEM.
- */
-int dax_sim_replay(struct dax_sim *s, const struct dax_sim_lookup *l, size_t n);
+int dax_sim_access(struct dax_sim *s, uint32_t task, uint64_t ino, uint64_t idx,
+		   uint64_t file_ranges, unsigned int flags, uint64_t task_ns);
 
 /* The inode left the cache: its ranges go back, and their history. */
 void dax_sim_evict(struct dax_sim *s, uint64_t ino);
