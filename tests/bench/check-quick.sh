@@ -96,13 +96,13 @@ grep -q -- '-icount shift=3,' "$build/bench-guest-quick-icount/qemu-args" 2>/dev
 	ok "share: its boot ran under -icount" ||
 	fail_later "share: no -icount boot (build/bench-guest-quick-icount/qemu-args)"
 # per-event (BPF run times), cliff and reclaim (throughput a busy host
-# moved by up to 2x) ran in that boot too, and the report says so in
-# their sections
-expect_eq "the parts of the -icount boot" per_event,share,cliff,reclaim "$(jq -r .icount_parts "$res/host.json")"
+# moved by up to 2x) and size (fifo's worker against the reads) ran in
+# that boot too, and the report says so in their sections
+expect_eq "the parts of the -icount boot" per_event,share,cliff,reclaim,size "$(jq -r .icount_parts "$res/host.json")"
 n=$(grep -c '^fuse.s module parameter\|^One file of' "$out/benchmarks.md")
-n=$(grep -A12 -E '^## (What each event costs the kernel|The window-size cliff|Reclaim policies)' "$out/benchmarks.md" | grep -c 'under QEMU `-icount shift=3`')
-[ "$n" = 3 ] && ok "report: per-event, cliff and reclaim say they ran under -icount" ||
-	fail_later "report: $n of the per-event, cliff and reclaim sections say they ran under -icount"
+n=$(grep -A12 -E '^## (What each event costs the kernel|The window-size cliff|Reclaim policies|dax-size: predicted)' "$out/benchmarks.md" | grep -c 'under QEMU `-icount shift=3`')
+[ "$n" = 4 ] && ok "report: per-event, cliff, reclaim and size say they ran under -icount" ||
+	fail_later "report: $n of the per-event, cliff, reclaim and size sections say they ran under -icount"
 
 for png in cost cliff reclaim; do
 	head -c 8 "$out/$png.png" 2>/dev/null | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' &&
