@@ -200,7 +200,8 @@ static __always_inline int record(__u32 dev, __u32 tid, __u64 ino, __u64 idx,
 static __always_inline void wait_begin(struct dax_size_mount *m, __u32 dev)
 {
 	__u64 tid = current_tid();
-	struct task_clock *tc = map_get(&clocks, &tid, &clock_zero);
+	/* read only: a thread with no clock yet has had no setups */
+	struct task_clock *tc = bpf_map_lookup_elem(&clocks, &tid);
 	struct wait w = {
 		.since = bpf_ktime_get_ns() - (tc ? tc->setup_ns : 0), .dev = dev,
 	};
@@ -217,7 +218,7 @@ static __always_inline void wait_begin(struct dax_size_mount *m, __u32 dev)
  */
 static __always_inline void wait_end(struct dax_size_mount *m, __u32 dev, __u64 now)
 {
-	__u64 tid = current_tid(), since;
+	__u64 tid = current_tid(), since, ns;
 	struct wait *w = bpf_map_lookup_elem(&waits, &tid);
 	struct task_clock *tc;
 
@@ -230,8 +231,9 @@ static __always_inline void wait_end(struct dax_size_mount *m, __u32 dev, __u64 
 	tc = map_get(&clocks, &tid, &clock_zero);
 	if (!tc || now - tc->setup_ns <= since)
 		return;
-	__sync_fetch_and_add(&tc->wait_ns, now - tc->setup_ns - since);
-	__sync_fetch_and_add(&m->c[DAX_SIZE_WAIT_NS], now - tc->setup_ns - since);
+	ns = now - tc->setup_ns - since;
+	__sync_fetch_and_add(&tc->wait_ns, ns);
+	__sync_fetch_and_add(&m->c[DAX_SIZE_WAIT_NS], ns);
 }
 
 /*

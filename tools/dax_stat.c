@@ -179,7 +179,6 @@ static struct dax_stat counts_since(const struct mount_stat *now,
 	return d;
 }
 
-
 static void print_header(void)
 {
 	printf("%s%-16s %5s %5s %5s %6s %5s %6s %6s %6s %6s %6s %6s %8s %6s %8s %7s %8s\n",
