@@ -726,7 +726,10 @@ static int open_bpf(struct dax_bpf *bpf)
 		errno = -err;
 		return -1;
 	}
-	*bpf = (struct dax_bpf){ .skeleton = skel->skeleton };
+	*bpf = (struct dax_bpf){
+		.skeleton = skel->skeleton,
+		.task_starts = &skel->rodata->targ_task_starts,
+	};
 	return 0;
 }
 
