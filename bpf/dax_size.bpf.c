@@ -120,29 +120,14 @@ struct {
  * A thread's own clock: the time it slept in setups and in waits for a
  * free range.  Its lookups carry ktime less these.  Not the mount's sums:
  * the setups of threads that share a mount overlap, and their sum grows
- * faster than time (two readers' clock ran backwards).
+ * faster than time (two readers' clock ran backwards).  LRU: a thread
+ * that ended is not told of; one forgotten starts again from ktime.
  */
 struct task_clock {
 	__u64 setup_ns;
 	__u64 wait_ns;
 };
 
-/*
- * In the task, where task storage may be used (targ_task_starts,
- * bpf/daxmon.bpf.h): found without hashing on every lookup recorded (a
- * lookup's fexit 6.5 -> 5.4 us under -icount), and gone with the task.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct task_clock);
-} task_clocks SEC(".maps");
-
-/*
- * Else (kprobes before 6.2) by thread id.  LRU: a thread that ended is
- * not told of; one forgotten starts again from ktime.
- */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, MAX_INFLIGHT);
@@ -152,19 +137,6 @@ struct {
 
 static const struct dax_size_mount mount_zero;
 static const struct task_clock clock_zero;
-
-/* The current thread's clock; made if make, else NULL if it has none */
-static __always_inline struct task_clock *clock_of(bool make)
-{
-	__u64 tid;
-
-	if (targ_task_starts)
-		return bpf_task_storage_get(&task_clocks, bpf_get_current_task_btf(),
-					    NULL, make ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
-	tid = current_tid();
-	return make ? map_get(&clocks, &tid, &clock_zero) :
-		      bpf_map_lookup_elem(&clocks, &tid);
-}
 
 /* direct: how inode is read (daxmon.bpf.h); fexit and fentry programs
  * get it from the kernel's BTF, the others as a bare address */
@@ -229,7 +201,7 @@ static __always_inline void wait_begin(struct dax_size_mount *m, __u32 dev)
 {
 	__u64 tid = current_tid();
 	/* read only: a thread with no clock yet has had no setups */
-	struct task_clock *tc = clock_of(false);
+	struct task_clock *tc = bpf_map_lookup_elem(&clocks, &tid);
 	struct wait w = {
 		.since = bpf_ktime_get_ns() - (tc ? tc->setup_ns : 0), .dev = dev,
 	};
@@ -256,7 +228,7 @@ static __always_inline void wait_end(struct dax_size_mount *m, __u32 dev, __u64 
 	if (bpf_map_delete_elem(&waits, &tid))
 		return;
 	__sync_fetch_and_add(&m->waiting, -1);
-	tc = clock_of(true);
+	tc = map_get(&clocks, &tid, &clock_zero);
 	if (!tc || now - tc->setup_ns <= since)
 		return;
 	ns = now - tc->setup_ns - since;
@@ -304,10 +276,10 @@ static __always_inline int lookup_done(const struct inode *inode, __s64 pos,
 	idx = (__u64)pos >> FUSE_DAX_SHIFT;
 	if (sampled_out(ino, idx))
 		return 0;
-	tc = clock_of(true);
+	tid = current_tid();
+	tc = map_get(&clocks, &tid, &clock_zero);
 	if (!tc)
 		return 0;
-	tid = current_tid();
 	/* the kernel's refills ahead of a scan look at the file's size */
 	return record(dev, (__u32)tid, ino, idx,
 		      ((__u64)size + (1ULL << FUSE_DAX_SHIFT) - 1) >> FUSE_DAX_SHIFT,
@@ -330,7 +302,7 @@ static __always_inline int setup_begin(const struct inode *inode, bool upgrade)
 static __always_inline int setup_done(const struct inode *inode, bool upgrade,
 				      __u64 start, int ret, bool direct)
 {
-	__u64 ns = bpf_ktime_get_ns() - start;
+	__u64 tid = current_tid(), ns = bpf_ktime_get_ns() - start;
 	struct dax_size_mount *m;
 	struct task_clock *tc;
 
@@ -343,7 +315,7 @@ static __always_inline int setup_done(const struct inode *inode, bool upgrade,
 	if (upgrade)
 		__sync_fetch_and_add(&m->c[DAX_SIZE_UPGRADES], 1);
 	__sync_fetch_and_add(&m->c[DAX_SIZE_SETUP_NS], ns);
-	tc = clock_of(true);
+	tc = map_get(&clocks, &tid, &clock_zero);
 	if (tc)
 		__sync_fetch_and_add(&tc->setup_ns, ns);
 	fn_dev_remember(inode_fcd(inode, direct), inode_dev(inode, direct));

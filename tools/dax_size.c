@@ -726,10 +726,7 @@ static int open_bpf(struct dax_bpf *bpf)
 		errno = -err;
 		return -1;
 	}
-	*bpf = (struct dax_bpf){
-		.skeleton = skel->skeleton,
-		.task_starts = &skel->rodata->targ_task_starts,
-	};
+	*bpf = (struct dax_bpf){ .skeleton = skel->skeleton };
 	return 0;
 }
 
