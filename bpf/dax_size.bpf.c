@@ -61,20 +61,6 @@ struct {
 	__type(value, struct dax_size_mount);
 } mounts SEC(".maps");
 
-/* A setup in progress on a thread: its start, and kprobe's arguments */
-struct setup_call {
-	const struct inode *inode;
-	__u64 start;
-	bool upgrade;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_INFLIGHT);
-	__type(key, __u64);			/* thread id */
-	__type(value, struct setup_call);
-} setup_calls SEC(".maps");
-
 /* A run of the background worker on a thread (a kworker) */
 struct worker_run {
 	const struct fuse_conn_dax *fcd;
@@ -126,6 +112,14 @@ struct {
 struct task_clock {
 	__u64 setup_ns;
 	__u64 wait_ns;
+	/*
+	 * The setup under way, here and not in a hash of its own: the
+	 * setup's end looks the clock up anyway, and a hash's update and
+	 * delete per setup cost more than the rest of its programs
+	 */
+	__u64 setup_start;		/* 0: none */
+	const struct inode *setup_inode;	/* kprobe's arguments */
+	bool setup_upgrade;
 };
 
 struct {
@@ -291,20 +285,37 @@ static __always_inline int lookup_done(const struct inode *inode, __s64 pos,
 
 static __always_inline int setup_begin(const struct inode *inode, bool upgrade)
 {
-	struct setup_call c = {
-		.inode = inode, .start = bpf_ktime_get_ns(), .upgrade = upgrade,
-	};
+	__u64 tid = current_tid();
+	struct task_clock *tc = map_get(&clocks, &tid, &clock_zero);
 
-	return call_save(&setup_calls, &c);
+	if (!tc)
+		return 0;
+	tc->setup_inode = inode;
+	tc->setup_upgrade = upgrade;
+	tc->setup_start = bpf_ktime_get_ns();
+	return 0;
 }
 
-/* direct: how inode is read; start: when the setup began */
-static __always_inline int setup_done(const struct inode *inode, bool upgrade,
-				      __u64 start, int ret, bool direct)
+/* The thread's clock if a setup is under way on it; that setup ends */
+static __always_inline struct task_clock *setup_end(__u64 *start)
 {
-	__u64 tid = current_tid(), ns = bpf_ktime_get_ns() - start;
+	__u64 tid = current_tid();
+	struct task_clock *tc = bpf_map_lookup_elem(&clocks, &tid);
+
+	if (!tc || !tc->setup_start)
+		return NULL;
+	*start = tc->setup_start;
+	tc->setup_start = 0;
+	return tc;
+}
+
+/* direct: how inode is read; start: when the setup began, on tc's thread */
+static __always_inline int setup_done(const struct inode *inode, bool upgrade,
+				      __u64 start, int ret, bool direct,
+				      struct task_clock *tc)
+{
+	__u64 ns = bpf_ktime_get_ns() - start;
 	struct dax_size_mount *m;
-	struct task_clock *tc;
 
 	if (ret)
 		return 0;
@@ -315,9 +326,7 @@ static __always_inline int setup_done(const struct inode *inode, bool upgrade,
 	if (upgrade)
 		__sync_fetch_and_add(&m->c[DAX_SIZE_UPGRADES], 1);
 	__sync_fetch_and_add(&m->c[DAX_SIZE_SETUP_NS], ns);
-	tc = map_get(&clocks, &tid, &clock_zero);
-	if (tc)
-		__sync_fetch_and_add(&tc->setup_ns, ns);
+	__sync_fetch_and_add(&tc->setup_ns, ns);
 	fn_dev_remember(inode_fcd(inode, direct), inode_dev(inode, direct));
 	return 0;
 }
@@ -561,13 +570,14 @@ int BPF_PROG(setup_entry_fn, FN_SETUP_PROTO)
 SEC("fexit/fuse_setup_one_mapping")
 int BPF_PROG(setup_exit_fn, FN_SETUP_PROTO, int ret)
 {
-	struct setup_call c;
+	struct task_clock *tc;
+	__u64 start;
 
-	return call_done(&setup_calls, &c, sizeof(c)) ?
-	       setup_done(inode, upgrade, c.start, ret, true) : 0;
+	tc = setup_end(&start);
+	return tc ? setup_done(inode, upgrade, start, ret, true, tc) : 0;
 }
 
-/* kprobe: inside fuse_iomap_begin(), so in a map of its own */
+/* kprobe: inside fuse_iomap_begin(), whose arguments are in lookups */
 SEC("kprobe/fuse_setup_one_mapping")
 int BPF_KPROBE(setup_entry_kp, FN_SETUP_PROTO)
 {
@@ -577,10 +587,12 @@ int BPF_KPROBE(setup_entry_kp, FN_SETUP_PROTO)
 SEC("kretprobe/fuse_setup_one_mapping")
 int BPF_KRETPROBE(setup_exit_kp, int ret)
 {
-	struct setup_call c;
+	struct task_clock *tc;
+	__u64 start;
 
-	return call_done(&setup_calls, &c, sizeof(c)) ?
-	       setup_done(c.inode, c.upgrade, c.start, ret, false) : 0;
+	tc = setup_end(&start);
+	return tc ? setup_done(tc->setup_inode, tc->setup_upgrade, start, ret,
+			       false, tc) : 0;
 }
 
 SEC("fentry/fuse_dax_free_mem_worker")
