@@ -115,7 +115,8 @@ struct task_clock {
 	/*
 	 * The setup under way, here and not in a hash of its own: the
 	 * setup's end looks the clock up anyway, and a hash's update and
-	 * delete per setup cost more than the rest of its programs
+	 * delete per setup were a third of its programs' time (13.9 -> 8.8
+	 * us a setup under -icount)
 	 */
 	__u64 setup_start;		/* 0: none */
 	const struct inode *setup_inode;	/* kprobe's arguments */
