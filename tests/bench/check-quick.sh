@@ -99,7 +99,6 @@ grep -q -- '-icount shift=3,' "$build/bench-guest-quick-icount/qemu-args" 2>/dev
 # moved by up to 2x) and size (fifo's worker against the reads) ran in
 # that boot too, and the report says so in their sections
 expect_eq "the parts of the -icount boot" per_event,share,cliff,reclaim,size "$(jq -r .icount_parts "$res/host.json")"
-n=$(grep -c '^fuse.s module parameter\|^One file of' "$out/benchmarks.md")
 n=$(grep -A12 -E '^## (What each event costs the kernel|The window-size cliff|Reclaim policies|dax-size: predicted)' "$out/benchmarks.md" | grep -c 'under QEMU `-icount shift=3`')
 [ "$n" = 4 ] && ok "report: per-event, cliff, reclaim and size say they ran under -icount" ||
 	fail_later "report: $n of the per-event, cliff, reclaim and size sections say they ran under -icount"
