@@ -74,6 +74,15 @@ static inline bool check_rc(const char *what, long long expected,
 	return false;
 }
 
+static inline bool check_str(const char *what, const char *expected,
+			     const char *seen)
+{
+	if (!strcmp(seen, expected))
+		return true;
+	check_fail(what, expected, seen);
+	return false;
+}
+
 /* Doubles equal to 1e-9. */
 static inline bool check_near(const char *what, double expected, double seen)
 {

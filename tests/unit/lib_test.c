@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Host tests of tools/lib: exact bucket bounds, percentiles and output. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "hist.h"
 #include "json.h"
@@ -129,6 +137,92 @@ static void write_mount(FILE *out)
 	fclose(f);
 }
 
+/* Bytes this process read before this call (/proc/self/io's rchar), the
+ * call's own read in *own. */
+static long long bytes_read(long long *own)
+{
+	char buf[1024], *rchar;
+	long long n = -1;
+	int fd = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
+	ssize_t len = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	*own = len > 0 ? len : 0;
+	if (len > 0) {
+		buf[len] = '\0';
+		rchar = strstr(buf, "rchar: ");
+		if (rchar)
+			n = atoll(rchar + 7);
+	}
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
+static long long mountinfo_size(void)
+{
+	char buf[4096];
+	long long size = 0;
+	ssize_t n = 0;
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+
+	while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0)
+		size += n;
+	if (fd >= 0)
+		close(fd);
+	return n < 0 ? -1 : size;
+}
+
+/*
+ * A name follows the mount table: after a move, the device's name is its
+ * new mount point (the names are cached while the table is unchanged).
+ * In a mount namespace of its own: a tmpfs at a, bound at b, a unmounted.
+ */
+static void test_mount_names_follow(void)
+{
+	char a[] = "/tmp/lib_test.XXXXXX", b[] = "/tmp/lib_test.XXXXXX";
+	char name[128];
+	long long table, before, own, read_since;
+	char e[64], seen[32];
+	struct stat st;
+	uint32_t dev;
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL)) {
+		check_fail("mount names", "a mount namespace of its own (root)",
+			   strerror(errno));
+		return;
+	}
+	if (!mkdtemp(a) || !mkdtemp(b) ||
+	    mount("lib_test", a, "tmpfs", 0, NULL) || stat(a, &st)) {
+		check_fail("mount names", "a tmpfs mounted", strerror(errno));
+		return;
+	}
+	dev = major(st.st_dev) << 20 | minor(st.st_dev);
+	check_str("name of the tmpfs", a, dax_mount_name(dev, name, sizeof(name)));
+	/* and while the table stays as it is, it is not read again */
+	table = mountinfo_size();
+	before = bytes_read(&own);
+	before += own;
+	dax_mount_names_refresh();
+	dax_mount_name(dev, name, sizeof(name));
+	/* not 0 under valgrind, which reads a few bytes of its own */
+	read_since = bytes_read(&own) - before;
+	if (table <= 0 || read_since >= table) {
+		snprintf(e, sizeof(e), "fewer than the table's %lld", table);
+		snprintf(seen, sizeof(seen), "%lld", read_since);
+		check_fail("bytes read for a name, table unchanged", e, seen);
+	}
+	if (mount(a, b, "none", MS_BIND, NULL) || umount2(a, MNT_DETACH)) {
+		check_fail("mount names", "the tmpfs moved", strerror(errno));
+		return;
+	}
+	dax_mount_names_refresh();
+	check_str("name after the move", b, dax_mount_name(dev, name, sizeof(name)));
+	umount2(b, MNT_DETACH);
+	rmdir(a);
+	rmdir(b);
+}
+
 int main(void)
 {
 	check_keep_going();
@@ -163,6 +257,7 @@ int main(void)
 		"daxmon_wait_seconds_count{mount=\"/m\"} 11\n",
 		write_prom);
 	expect_output("mountinfo", "1 /tmp/a dir\\x\\9\n0\n", write_mount);
+	test_mount_names_follow();
 	printf("%s\n", check_failures ? "lib_test: FAILED" : "lib_test: all checks passed");
 	return check_failures != 0;
 }

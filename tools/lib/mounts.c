@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "mounts.h"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo. */
 static void unescape(char *s)
@@ -43,31 +46,50 @@ bool dax_mountinfo_find(FILE *f, const char *devno, char *buf, size_t size)
 	return found;
 }
 
-/* The whole of /proc/self/mountinfo as last read, and whether to read it
+/*
+ * The whole of /proc/self/mountinfo as last read, and whether to read it
  * again when a name is next asked for (dax-stat's HTTP thread asks for
- * names too, hence the lock). */
+ * names too, hence the lock).  The file stays open: the kernel flags it
+ * POLLPRI when this namespace's mount table changes, so an unchanged
+ * table is not read again (a read was a tenth of a dax-stat scrape).
+ */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *cache;
 static size_t cache_len;
 static bool stale = true;
+static int mountinfo = -1;
 
 static char *read_mountinfo(size_t *len)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "r"), *out;
 	char *buf = NULL, chunk[4096];
-	size_t n;
+	FILE *out;
+	ssize_t n;
 
 	*len = 0;
-	if (!f)
+	if (mountinfo < 0)
+		mountinfo = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (mountinfo < 0 || lseek(mountinfo, 0, SEEK_SET))
 		return NULL;
 	out = open_memstream(&buf, len);
-	if (out) {
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			fwrite(chunk, 1, n, out);
-		fclose(out);
-	}
-	fclose(f);
+	if (!out)
+		return NULL;
+	while ((n = read(mountinfo, chunk, sizeof(chunk))) > 0)
+		fwrite(chunk, 1, n, out);
+	fclose(out);
 	return buf;
+}
+
+/* Whether the mount table may have changed since the last read. */
+static bool mounts_changed(void)
+{
+	struct pollfd p = { .fd = mountinfo, .events = POLLPRI };
+	int n;
+
+	if (mountinfo < 0)
+		return true;
+	/* POLLPRI | POLLERR: changed, and reset for the next poll */
+	n = poll(&p, 1, 0);
+	return n < 0 || (n > 0 && (p.revents & (POLLPRI | POLLERR)));
 }
 
 /* At exit, so that a leak checker sees everything freed. */
@@ -76,6 +98,9 @@ static void free_cache(void)
 	pthread_mutex_lock(&cache_lock);
 	free(cache);
 	cache = NULL;
+	if (mountinfo >= 0)
+		close(mountinfo);
+	mountinfo = -1;
 	pthread_mutex_unlock(&cache_lock);
 }
 
@@ -84,12 +109,13 @@ static void register_free(void)
 	atexit(free_cache);
 }
 
-/* Only marks the names stale: an interval that names no mount (dax-stat
- * serving scrapes) reads no mountinfo. */
+/* Only marks the names stale, and only if the mount table changed: an
+ * interval that names no mount (dax-stat serving scrapes) reads nothing. */
 void dax_mount_names_refresh(void)
 {
 	pthread_mutex_lock(&cache_lock);
-	stale = true;
+	if (!stale && mounts_changed())
+		stale = true;
 	pthread_mutex_unlock(&cache_lock);
 }
 

@@ -14,9 +14,9 @@
 
 /*
  * Mount point of dev, else "major:minor": from /proc/self/mountinfo, read
- * at the first name asked for after dax_mount_names_refresh() (the
- * interval loop calls it once an interval), or the first ever.  Safe
- * from any thread.
+ * at the first name asked for, and again at the first after a
+ * dax_mount_names_refresh() (the interval loop calls it once an
+ * interval) that found the mount table changed.  Safe from any thread.
  */
 const char *dax_mount_name(uint32_t dev, char *buf, size_t size);
 void dax_mount_names_refresh(void);
