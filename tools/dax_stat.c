@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <argp.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -438,8 +439,15 @@ static double in_progress(__u64 begun, __u64 ended)
 	return begun > ended ? (double)(begun - ended) : 0;
 }
 
+static struct prom_bounds bounds;	/* of every histogram here */
+
+static void init_bounds(void)
+{
+	prom_bounds_init(&bounds, DAX_HIST_SLOTS, 0, 1000);
+}
+
 /* The sample of metric f for mount m and the label's v-th value. */
-static void prom_write_sample(FILE *out, const struct metric *f,
+static void prom_write_sample(struct textbuf *out, const struct metric *f,
 			      const struct mount_stat *m, int v)
 {
 	const struct dax_stat *s = &m->s;
@@ -463,14 +471,14 @@ static void prom_write_sample(FILE *out, const struct metric *f,
 		const struct dax_hist *h = &m->s.hist[f->index + v];
 		struct hist view = { h->slots, DAX_HIST_SLOTS, 0 };
 
-		prom_histogram(out, f->name, labels, &view, 1000, h->sum_ns / 1e9);
+		prom_histogram(out, f->name, labels, &view, &bounds, h->sum_ns / 1e9);
 		return;
 	}
 	}
 	prom_sample(out, f->name, labels, value);
 }
 
-static void prom_drops(FILE *out, const struct snapshot *snap)
+static void prom_drops(struct textbuf *out, const struct snapshot *snap)
 {
 	static const char *const causes[DAX_NR_DROPS] = {
 		[DAX_DROP_TABLE_FULL] = "table_full",
@@ -497,8 +505,11 @@ static void prom_drops(FILE *out, const struct snapshot *snap)
  * series of a histogram stay together by label value, those of a counter
  * by mount.
  */
-static void write_prometheus(FILE *out, const struct snapshot *snap)
+static void write_prometheus(struct textbuf *out, const struct snapshot *snap)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, init_bounds);
 	for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++) {
 		const struct metric *f = &metrics[i];
 		bool hist = f->source == SRC_HISTOGRAM;
@@ -518,11 +529,30 @@ static void write_prometheus(FILE *out, const struct snapshot *snap)
 	prom_drops(out, snap);
 }
 
+/* The exposition to out in one write; -1 if it could not be made. */
+static int print_prometheus(FILE *out, const struct snapshot *snap)
+{
+	struct textbuf b;
+	size_t len;
+	char *text;
+	int ret;
+
+	tb_init(&b, 0);
+	write_prometheus(&b, snap);
+	text = tb_take(&b, &len);
+	if (!text)
+		return -1;
+	ret = fwrite(text, 1, len, out) == len ? 0 : -1;
+	free(text);
+	return ret;
+}
+
 /* node_exporter's textfile collector must never see half a file. */
 static int write_prom_file(const char *path, const struct snapshot *snap)
 {
 	char tmp[4096];
 	FILE *out;
+	int err;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, getpid());
 	out = fopen(tmp, "w");
@@ -530,8 +560,8 @@ static int write_prom_file(const char *path, const struct snapshot *snap)
 		fprintf(stderr, "%s: cannot write %s: %s\n", tool, tmp, strerror(errno));
 		return -1;
 	}
-	write_prometheus(out, snap);
-	if (fclose(out) || rename(tmp, path)) {
+	err = print_prometheus(out, snap);
+	if (fclose(out) || err || rename(tmp, path)) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", tool, path, strerror(errno));
 		unlink(tmp);
 		return -1;
@@ -551,18 +581,20 @@ static struct run run;
 /* A scrape: the maps now, on the HTTP server's thread. */
 static char *render_metrics(size_t *len, void *ctx)
 {
+	static size_t last_len;	/* the next scrape is about as long */
 	struct snapshot *snap = ctx;
-	char *buf = NULL;
-	FILE *out;
+	struct textbuf b;
+	char *text;
 
 	dax_mount_names_refresh();
-	out = open_memstream(&buf, len);
-	if (!out)
+	if (read_snapshot(snap))
 		return NULL;
-	if (!read_snapshot(snap))
-		write_prometheus(out, snap);
-	fclose(out);
-	return buf;
+	tb_init(&b, last_len + last_len / 8);
+	write_prometheus(&b, snap);
+	text = tb_take(&b, len);
+	if (text)
+		last_len = *len;
+	return text;
 }
 
 static int report(void *ctx, bool last)
@@ -584,7 +616,8 @@ static int report(void *ctx, bool last)
 	else if (env.prometheus && env.prom_file)
 		err = write_prom_file(env.prom_file, r->now);
 	else if (env.prometheus) {
-		write_prometheus(stdout, r->now);
+		/* errors as the other outputs to stdout: a closed pipe is SIGPIPE */
+		print_prometheus(stdout, r->now);
 		fflush(stdout);
 	} else if (!env.listen)
 		print_lines(r->now, r->before);

@@ -16,6 +16,7 @@
 #include "json.h"
 #include "mounts.h"
 #include "prom.h"
+#include "textbuf.h"
 #include "check.h"
 
 /* Run fn(out) into a memory buffer and compare with the expected text. */
@@ -109,17 +110,51 @@ static void write_prom(FILE *out)
 {
 	/* the empty bucket before the overflow slot is still written */
 	static const __u64 slots[5] = { 1, 0, 3, 0, 7 };
-	struct hist h = { slots, 5, 0 };
-	char labels[128] = "", m[64] = "";
+	static const __u64 many[2] = { (1ULL << 53) + 1, 0 };
+	struct hist h = { slots, 5, 0 }, big = { many, 2, 0 };
+	char labels[128] = "", m[64] = "", *text;
+	struct prom_bounds bounds;
+	struct textbuf b;
+	size_t len;
+
+	prom_bounds_init(&bounds, 5, 0, 1000);
+	tb_init(&b, 16);	/* small, so that it grows */
 
 	prom_label(labels, sizeof(labels), "mount", "/mnt/a\"b\\\n");
 	prom_label(labels, sizeof(labels), "reason", "inline");
 	prom_label(m, sizeof(m), "mount", "/m");
-	prom_family(out, "daxmon_setups_total", "counter", "Mappings set up.");
-	prom_sample(out, "daxmon_setups_total", labels, 42);
-	prom_sample(out, "daxmon_free_ranges", "", 0.25);
-	prom_family(out, "daxmon_wait_seconds", "histogram", "Waits.");
-	prom_histogram(out, "daxmon_wait_seconds", m, &h, 1000, 0.0125);
+	prom_family(&b, "daxmon_setups_total", "counter", "Mappings set up.");
+	prom_sample(&b, "daxmon_setups_total", labels, 42);
+	prom_sample(&b, "daxmon_free_ranges", "", 0.25);
+	prom_sample(&b, "daxmon_offset", "", -3);
+	prom_family(&b, "daxmon_wait_seconds", "histogram", "Waits.");
+	prom_histogram(&b, "daxmon_wait_seconds", m, &h, &bounds, 0.0125);
+	/* counts exact above 2^53, where a double would round them */
+	prom_bounds_init(&bounds, 2, 0, 1000);
+	prom_histogram(&b, "daxmon_big_seconds", "", &big, &bounds, 1);
+	text = tb_take(&b, &len);
+	if (text)
+		fwrite(text, 1, len, out);
+	free(text);
+}
+
+/* numbers at their extremes, and text longer than the room first made */
+static void write_textbuf(FILE *out)
+{
+	struct textbuf b;
+	size_t len;
+	char *text;
+
+	tb_init(&b, 4);
+	tb_u64(&b, 0);
+	tb_putc(&b, ' ');
+	tb_u64(&b, UINT64_MAX);
+	tb_printf(&b, " %s=%d", "forty-two", 42);
+	tb_puts(&b, "\n");
+	text = tb_take(&b, &len);
+	if (text && len == strlen(text))
+		fputs(text, out);
+	free(text);
 }
 
 /* mountinfo: the mount point of the device asked for, \ooo unescaped */
@@ -246,6 +281,7 @@ int main(void)
 		"# TYPE daxmon_setups_total counter\n"
 		"daxmon_setups_total{mount=\"/mnt/a\\\"b\\\\\\n\",reason=\"inline\"} 42\n"
 		"daxmon_free_ranges 0.25\n"
+		"daxmon_offset -3\n"
 		"# HELP daxmon_wait_seconds Waits.\n"
 		"# TYPE daxmon_wait_seconds histogram\n"
 		"daxmon_wait_seconds_bucket{mount=\"/m\",le=\"0.000002\"} 1\n"
@@ -254,8 +290,14 @@ int main(void)
 		"daxmon_wait_seconds_bucket{mount=\"/m\",le=\"0.000016\"} 4\n"
 		"daxmon_wait_seconds_bucket{mount=\"/m\",le=\"+Inf\"} 11\n"
 		"daxmon_wait_seconds_sum{mount=\"/m\"} 0.0125\n"
-		"daxmon_wait_seconds_count{mount=\"/m\"} 11\n",
+		"daxmon_wait_seconds_count{mount=\"/m\"} 11\n"
+		"daxmon_big_seconds_bucket{le=\"0.000002\"} 9007199254740993\n"
+		"daxmon_big_seconds_bucket{le=\"+Inf\"} 9007199254740993\n"
+		"daxmon_big_seconds_sum 1\n"
+		"daxmon_big_seconds_count 9007199254740993\n",
 		write_prom);
+	expect_output("textbuf", "0 18446744073709551615 forty-two=42\n",
+		      write_textbuf);
 	expect_output("mountinfo", "1 /tmp/a dir\\x\\9\n0\n", write_mount);
 	test_mount_names_follow();
 	printf("%s\n", check_failures ? "lib_test: FAILED" : "lib_test: all checks passed");

@@ -57,6 +57,6 @@ int main(int argc, char **argv)
 	}
 	snap.drops.n[DAX_DROP_TABLE_FULL] = 3;
 	snap.drops.n[DAX_DROP_INFLIGHT_FULL] = 1;
-	write_prometheus(stdout, &snap);
+	print_prometheus(stdout, &snap);
 	return fflush(stdout) ? 1 : 0;
 }

@@ -2,12 +2,21 @@
 #include "prom.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
-void prom_family(FILE *out, const char *name, const char *type,
+void prom_family(struct textbuf *b, const char *name, const char *type,
 		 const char *help)
 {
-	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	tb_puts(b, "# HELP ");
+	tb_puts(b, name);
+	tb_putc(b, ' ');
+	tb_puts(b, help);
+	tb_puts(b, "\n# TYPE ");
+	tb_puts(b, name);
+	tb_putc(b, ' ');
+	tb_puts(b, type);
+	tb_putc(b, '\n');
 }
 
 void prom_label(char *buf, size_t size, const char *name, const char *value)
@@ -28,27 +37,57 @@ void prom_label(char *buf, size_t size, const char *name, const char *value)
 	snprintf(buf + len, size - len, "\"");
 }
 
-static void write_series(FILE *out, const char *name, const char *labels,
-			 const char *le)
+/* name[suffix], then {labels[,le="le"]} if either is there */
+static void put_series(struct textbuf *b, const char *name, const char *suffix,
+		       const char *labels, const char *le)
 {
 	bool has_labels = labels && *labels;
 
-	fputs(name, out);
+	tb_puts(b, name);
+	tb_puts(b, suffix);
 	if (!has_labels && !le)
 		return;
-	fprintf(out, "{%s%s%s}", has_labels ? labels : "",
-		has_labels && le ? "," : "", le ? le : "");
+	tb_putc(b, '{');
+	if (has_labels)
+		tb_puts(b, labels);
+	if (has_labels && le)
+		tb_putc(b, ',');
+	if (le) {
+		tb_puts(b, "le=\"");
+		tb_puts(b, le);
+		tb_putc(b, '"');
+	}
+	tb_putc(b, '}');
 }
 
-void prom_sample(FILE *out, const char *name, const char *labels, double v)
+static void put_value(struct textbuf *b, double v)
 {
-	write_series(out, name, labels, NULL);
+	tb_putc(b, ' ');
 	/* counters print as integers, other values with enough digits */
 	if (v == (double)(int64_t)v && v < 9007199254740992.0 &&
-	    v > -9007199254740992.0)
-		fprintf(out, " %lld\n", (long long)v);
-	else
-		fprintf(out, " %.9g\n", v);
+	    v > -9007199254740992.0) {
+		if (v < 0)
+			tb_putc(b, '-');
+		tb_u64(b, (uint64_t)(v < 0 ? -v : v));
+	} else {
+		tb_printf(b, "%.9g", v);
+	}
+	tb_putc(b, '\n');
+}
+
+/* a count as it is: a double would round it above 2^53 */
+static void put_count(struct textbuf *b, uint64_t n)
+{
+	tb_putc(b, ' ');
+	tb_u64(b, n);
+	tb_putc(b, '\n');
+}
+
+void prom_sample(struct textbuf *b, const char *name, const char *labels,
+		 double v)
+{
+	put_series(b, name, "", labels, NULL);
+	put_value(b, v);
 }
 
 /* Exact decimal seconds, e.g. 2000 ns is "0.000002", not 1.9999e-06. */
@@ -62,30 +101,35 @@ static void format_seconds(char *buf, size_t size, uint64_t ns)
 		buf[--len] = '\0';
 }
 
-void prom_histogram(FILE *out, const char *name, const char *labels,
-		    const struct hist *h, uint64_t unit_ns, double sum)
+void prom_bounds_init(struct prom_bounds *pb, int nslots, uint64_t step,
+		      uint64_t unit_ns)
 {
-	char series[256], le[64], secs[32];
+	pb->n = nslots - 1 < PROM_MAX_BOUNDS ? nslots - 1 : PROM_MAX_BOUNDS;
+	/* samples are whole units, so high + 1 bounds them */
+	for (int i = 0; i < pb->n; i++)
+		format_seconds(pb->le[i], sizeof(pb->le[i]),
+			       (hist_high(i, step) + 1) * unit_ns);
+}
+
+void prom_histogram(struct textbuf *b, const char *name, const char *labels,
+		    const struct hist *h, const struct prom_bounds *pb,
+		    double sum)
+{
 	uint64_t cumulative = 0, total = hist_count(h);
 
 	/*
 	 * Every bucket, empty or not: rate() needs a series to exist before
 	 * its first sample lands in it, or that sample is never counted.
 	 */
-	snprintf(series, sizeof(series), "%s_bucket", name);
-	for (int i = 0; i < h->nslots - 1; i++) {
+	for (int i = 0; i < pb->n; i++) {
 		cumulative += h->slots[i];
-		/* samples are whole units, so high + 1 bounds them */
-		format_seconds(secs, sizeof(secs),
-			       (hist_high(i, h->step) + 1) * unit_ns);
-		snprintf(le, sizeof(le), "le=\"%s\"", secs);
-		write_series(out, series, labels, le);
-		fprintf(out, " %llu\n", (unsigned long long)cumulative);
+		put_series(b, name, "_bucket", labels, pb->le[i]);
+		put_count(b, cumulative);
 	}
-	write_series(out, series, labels, "le=\"+Inf\"");
-	fprintf(out, " %llu\n", (unsigned long long)total);
-	snprintf(series, sizeof(series), "%s_sum", name);
-	prom_sample(out, series, labels, sum);
-	snprintf(series, sizeof(series), "%s_count", name);
-	prom_sample(out, series, labels, (double)total);
+	put_series(b, name, "_bucket", labels, "+Inf");
+	put_count(b, total);
+	put_series(b, name, "_sum", labels, NULL);
+	put_value(b, sum);
+	put_series(b, name, "_count", labels, NULL);
+	put_count(b, total);
 }
