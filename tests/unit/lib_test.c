@@ -12,8 +12,11 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <bpf/btf.h>
+
 #include "hist.h"
 #include "json.h"
+#include "kbtf.h"
 #include "mounts.h"
 #include "prom.h"
 #include "textbuf.h"
@@ -172,6 +175,76 @@ static void write_mount(FILE *out)
 	fclose(f);
 }
 
+/* name, from libbpf's parse of btf, into the list w at *n */
+static void kbtf_pick(struct kbtf_name *w, int *n, int max, const struct btf *btf,
+		      int id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	if (*n < max && t->name_off)
+		w[(*n)++] = (struct kbtf_name){ btf__name_by_offset(btf, t->name_off),
+						 btf_kind(t), false };
+}
+
+/*
+ * kbtf_mark() against libbpf's parse of the same BTF: the host's own
+ * vmlinux (a sample of its named types of every kind, names it lacks),
+ * and a split BTF made here on it with two functions: one named by the
+ * base's strings (a struct's name there, no function's), one by its own.
+ */
+static void test_kbtf(void)
+{
+	static const char vmlinux[] = "/sys/kernel/btf/vmlinux";
+	static struct kbtf_name w[400];
+	struct btf *base = btf__parse(vmlinux, NULL), *split;
+	char path[] = "/tmp/lib_test.btf.XXXXXX", what[160];
+	int n = 0, types, proto, fd;
+	const void *raw;
+	__u32 size;
+
+	if (!base) {
+		check_fail("kbtf", "the host kernel's BTF", vmlinux);
+		return;
+	}
+	types = btf__type_cnt(base);
+	for (int id = 1; id < types; id += types / 300)
+		kbtf_pick(w, &n, 300, base, id);
+	w[n++] = (struct kbtf_name){ "no_such_function_here", BTF_KIND_FUNC, false };
+	w[n++] = (struct kbtf_name){ "task_struct", BTF_KIND_FUNC, false };
+	check_rc("kbtf_mark of vmlinux", 0, kbtf_mark(vmlinux, NULL, w, n));
+	for (int i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "kbtf: %s of kind %d", w[i].name, w[i].kind);
+		check_eq(what, btf__find_by_name_kind(base, w[i].name, w[i].kind) >= 0,
+			 w[i].found);
+	}
+
+	split = btf__new_empty_split(base);
+	proto = btf__add_func_proto(split, 0);
+	btf__add_func(split, "task_struct", BTF_FUNC_GLOBAL, proto);
+	btf__add_func(split, "lib_test_own_function", BTF_FUNC_GLOBAL, proto);
+	raw = btf__raw_data(split, &size);
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, raw, size) != (ssize_t)size)
+		check_fail("kbtf", "a split BTF written", strerror(errno));
+	n = 0;
+	w[n++] = (struct kbtf_name){ "task_struct", BTF_KIND_FUNC, false };
+	w[n++] = (struct kbtf_name){ "lib_test_own_function", BTF_KIND_FUNC, false };
+	w[n++] = (struct kbtf_name){ "lib_test_other", BTF_KIND_FUNC, false };
+	check_rc("kbtf_mark of a split BTF", 0, kbtf_mark(vmlinux, path, w, n));
+	check_eq("kbtf: split, a name of the base's strings", 1, w[0].found);
+	check_eq("kbtf: split, a name of its own strings", 1, w[1].found);
+	check_eq("kbtf: split, a name it lacks", 0, w[2].found);
+	/* cut short: an error (libbpf's parse is asked then), not a guess */
+	if (fd >= 0 && ftruncate(fd, size - 1))
+		check_fail("kbtf", "a split BTF cut short", strerror(errno));
+	check_rc("kbtf_mark of a split BTF cut short", -1, kbtf_mark(vmlinux, path, w, n));
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	btf__free(split);
+	btf__free(base);
+}
+
 /* Bytes this process read before this call (/proc/self/io's rchar), the
  * call's own read in *own. */
 static long long bytes_read(long long *own)
@@ -300,6 +373,7 @@ int main(void)
 		      write_textbuf);
 	expect_output("mountinfo", "1 /tmp/a dir\\x\\9\n0\n", write_mount);
 	test_mount_names_follow();
+	test_kbtf();
 	printf("%s\n", check_failures ? "lib_test: FAILED" : "lib_test: all checks passed");
 	return check_failures != 0;
 }

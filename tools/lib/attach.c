@@ -18,6 +18,7 @@
 #include "daxmon.h"
 #include "filter.h"
 #include "interval.h"
+#include "kbtf.h"
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
@@ -115,28 +116,69 @@ int dax_preflight(const char *tool)
 	return 0;
 }
 
-/* The kernel's BTF: vmlinux's, and fuse's when fuse is a module. */
+/*
+ * What the kernel's BTF (vmlinux's, and fuse's when fuse is a module)
+ * has of the names a choice of mode asks about: the events' typedef,
+ * the functions probed and their stand-ins, looked up all at once.
+ */
 struct kernel_btf {
-	struct btf *vmlinux, *fuse;
+	bool loaded;
+	int n;
+	struct kbtf_name names[64];
 };
 
-static void kernel_btf_load(struct kernel_btf *k)
+static void want(struct kernel_btf *k, const char *const *names, int kind)
 {
-	k->vmlinux = btf__load_vmlinux_btf();
-	k->fuse = k->vmlinux ? btf__load_module_btf("fuse", k->vmlinux) : NULL;
+	for (; names && *names; names++)
+		if (k->n < (int)(sizeof(k->names) / sizeof(k->names[0])))
+			k->names[k->n++] = (struct kbtf_name){ *names, kind, false };
 }
 
-static void kernel_btf_free(struct kernel_btf *k)
+/* libbpf's parse, where kbtf_mark() cannot read the BTF */
+static void libbpf_mark(struct kernel_btf *k)
 {
-	btf__free(k->fuse);
-	btf__free(k->vmlinux);
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct btf *fuse = vmlinux ? btf__load_module_btf("fuse", vmlinux) : NULL;
+
+	for (int i = 0; i < k->n; i++) {
+		struct kbtf_name *w = &k->names[i];
+
+		w->found = (vmlinux && btf__find_by_name_kind(vmlinux, w->name, w->kind) >= 0) ||
+			   (fuse && btf__find_by_name_kind(fuse, w->name, w->kind) >= 0);
+	}
+	btf__free(fuse);
+	btf__free(vmlinux);
 }
 
+static void kernel_btf_load(struct kernel_btf *k, const char *const *fns,
+			    const struct dax_fn_alt *alts)
+{
+	static const char *const typedefs[] = { "btf_trace_" PROBE_EVENT, NULL };
+	const char *fuse = "/sys/kernel/btf/fuse";
+
+	want(k, typedefs, BTF_KIND_TYPEDEF);
+	want(k, fns, BTF_KIND_FUNC);
+	for (; alts && alts->fn; alts++) {
+		const char *const one[] = { alts->fn, NULL };
+
+		want(k, one, BTF_KIND_FUNC);
+		want(k, alts->instead, BTF_KIND_FUNC);
+	}
+	if (access(fuse, F_OK))
+		fuse = NULL;
+	if (kbtf_mark("/sys/kernel/btf/vmlinux", fuse, k->names, k->n))
+		libbpf_mark(k);
+	k->loaded = true;
+}
+
+/* Only the names kernel_btf_load() was given are known. */
 static bool kernel_btf_has(const struct kernel_btf *k, const char *name,
 			   int kind)
 {
-	return (k->vmlinux && btf__find_by_name_kind(k->vmlinux, name, kind) >= 0) ||
-	       (k->fuse && btf__find_by_name_kind(k->fuse, name, kind) >= 0);
+	for (int i = 0; i < k->n; i++)
+		if (k->names[i].kind == kind && !strcmp(k->names[i].name, name))
+			return k->names[i].found;
+	return false;
 }
 
 /*
@@ -266,15 +308,20 @@ static bool fuse_has_btf(void)
 	       !access("/sys/kernel/btf/fuse", F_OK);
 }
 
-/* tp_btf or raw_tp, for the fuse_dax events; -1: they are not there */
-static int choose_events(const struct dax_opts *o, struct kernel_btf *k)
+/*
+ * tp_btf or raw_tp, for the fuse_dax events; -1: they are not there.
+ * fns and alts: what fentry would probe instead, asked of the BTF at
+ * the same time.
+ */
+static int choose_events(const struct dax_opts *o, struct kernel_btf *k,
+			 const char *const *fns, const struct dax_fn_alt *alts)
 {
 	int listed = events_listed();
 
 	if (listed >= 0)
 		return !listed ? -1 :
 		       !o->force_raw && fuse_has_btf() ? MODE_TP_BTF : MODE_RAW_TP;
-	kernel_btf_load(k);
+	kernel_btf_load(k, fns, alts);
 	if (!o->force_raw && kernel_btf_has(k, "btf_trace_" PROBE_EVENT,
 					    BTF_KIND_TYPEDEF))
 		return MODE_TP_BTF;
@@ -298,10 +345,10 @@ static int choose_mode(const struct dax_tool *t)
 		return -1;
 	}
 	if (!t->functions && (any || o->attach == DAX_ATTACH_TRACEPOINT))
-		chosen = choose_events(o, &k);
+		chosen = choose_events(o, &k, fns, t->alts);
 	if (chosen < 0 && (any || o->attach == DAX_ATTACH_FENTRY)) {
-		if (!k.vmlinux)
-			kernel_btf_load(&k);
+		if (!k.loaded)
+			kernel_btf_load(&k, fns, t->alts);
 		missing = fn_missing(&k, true, fns) ?: alts_choose(&k, true, t->alts);
 		if (!missing)
 			chosen = MODE_FENTRY;
@@ -322,7 +369,6 @@ static int choose_mode(const struct dax_tool *t)
 		if (!dax_reclaim_policy())
 			blind |= DAX_BLIND_RANGE_USES;
 	}
-	kernel_btf_free(&k);
 	if (chosen >= 0)
 		return 0;
 	say_why_not(tool, o->attach, missing, !t->functions);
