@@ -124,7 +124,7 @@ int dax_preflight(const char *tool)
 struct kernel_btf {
 	bool loaded;
 	int n;
-	struct kbtf_name names[64];
+	struct kbtf_name names[64];	/* a tool asks about 8 at most */
 };
 
 static void want(struct kernel_btf *k, const char *const *names, int kind)
