@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 
 #include <bpf/btf.h>
 
@@ -158,6 +159,43 @@ static void write_textbuf(FILE *out)
 	if (text && len == strlen(text))
 		fputs(text, out);
 	free(text);
+}
+
+/*
+ * A file read whole: more than the room first made, through a pipe whose
+ * reads stop short; and a read that fails is no text, not part of one.
+ */
+static void test_read_fd(void)
+{
+	static char out[10000];
+	struct textbuf b;
+	int p[2];
+	size_t len;
+	char *text;
+
+	memset(out, 'x', sizeof(out));
+	if (pipe(p)) {
+		check_fail("tb_read_fd", "a pipe", strerror(errno));
+		return;
+	}
+	if (fork() == 0) {
+		close(p[0]);
+		_exit(write(p[1], out, 3) != 3 || write(p[1], out, sizeof(out) - 3) < 0);
+	}
+	close(p[1]);
+	tb_init(&b, 2);
+	tb_read_fd(&b, p[0]);
+	close(p[0]);
+	text = tb_take(&b, &len);
+	check_u64("bytes of a pipe read whole", sizeof(out), text ? len : 0);
+	check_u64("and all as written", 1, text && !memcmp(text, out, len));
+	free(text);
+
+	tb_init(&b, 0);
+	tb_puts(&b, "start");
+	tb_read_fd(&b, -1);
+	check_u64("a failed read taken", 1, !tb_take(&b, &len));
+	wait(NULL);
 }
 
 /* mountinfo: the mount point of the device asked for, \ooo unescaped */
@@ -372,6 +410,7 @@ int main(void)
 	expect_output("textbuf", "0 18446744073709551615 forty-two=42\n",
 		      write_textbuf);
 	expect_output("mountinfo", "1 /tmp/a dir\\x\\9\n0\n", write_mount);
+	test_read_fd();
 	test_mount_names_follow();
 	test_kbtf();
 	printf("%s\n", check_failures ? "lib_test: FAILED" : "lib_test: all checks passed");

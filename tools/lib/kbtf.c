@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "kbtf.h"
+#include "textbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,31 +20,18 @@ struct blob {
 static ssize_t read_all(const char *path, struct blob *b)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t cap, len = 0;
+	struct textbuf t;
 	struct stat st;
-	ssize_t n = -1;
+	size_t len;
 
-	if (fd < 0 || fstat(fd, &st))
-		goto fail;
-	/* sysfs gives the size; + 1 so that EOF shows in one more read */
-	cap = st.st_size > 0 ? st.st_size + 1 : 1 << 20;
-	b->data = malloc(cap);
-	while (b->data && (n = read(fd, b->data + len, cap - len)) > 0) {
-		len += n;
-		if (len == cap) {
-			char *more = realloc(b->data, cap *= 2);
-
-			if (!more)
-				break;
-			b->data = more;
-		}
-	}
+	if (fd < 0)
+		return -1;
+	/* sysfs gives the size: room for it, the NUL and the read seeing EOF */
+	tb_init(&t, fstat(fd, &st) || st.st_size <= 0 ? 0 : st.st_size + 2);
+	tb_read_fd(&t, fd);
 	close(fd);
-	return b->data && n == 0 ? (ssize_t)len : -1;
-fail:
-	if (fd >= 0)
-		close(fd);
-	return -1;
+	b->data = tb_take(&t, &len);
+	return b->data ? (ssize_t)len : -1;
 }
 
 /* The file, its sections checked against its size: 0 or -1. */

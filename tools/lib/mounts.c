@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "mounts.h"
+#include "textbuf.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -61,22 +62,16 @@ static int mountinfo = -1;
 
 static char *read_mountinfo(size_t *len)
 {
-	char *buf = NULL, chunk[4096];
-	FILE *out;
-	ssize_t n;
+	struct textbuf t;
 
 	*len = 0;
 	if (mountinfo < 0)
 		mountinfo = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	if (mountinfo < 0 || lseek(mountinfo, 0, SEEK_SET))
 		return NULL;
-	out = open_memstream(&buf, len);
-	if (!out)
-		return NULL;
-	while ((n = read(mountinfo, chunk, sizeof(chunk))) > 0)
-		fwrite(chunk, 1, n, out);
-	fclose(out);
-	return buf;
+	tb_init(&t, 0);
+	tb_read_fd(&t, mountinfo);
+	return tb_take(&t, len);
 }
 
 /* Whether the mount table may have changed since the last read. */

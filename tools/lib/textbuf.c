@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void tb_init(struct textbuf *b, size_t hint)
 {
@@ -85,6 +86,21 @@ void tb_printf(struct textbuf *b, const char *fmt, ...)
 	vsnprintf(b->s + b->len, n + 1, fmt, ap);
 	va_end(ap);
 	b->len += n;
+}
+
+void tb_read_fd(struct textbuf *b, int fd)
+{
+	ssize_t n;
+
+	/* one byte of room at least, so that the read which sees EOF fits */
+	while (reserve(b, 1)) {
+		n = read(fd, b->s + b->len, b->cap - b->len - 1);
+		if (n <= 0) {
+			b->failed |= n < 0;
+			return;
+		}
+		b->len += n;
+	}
 }
 
 char *tb_take(struct textbuf *b, size_t *len)

@@ -26,6 +26,8 @@ void tb_putc(struct textbuf *b, char c);
 void tb_u64(struct textbuf *b, uint64_t v);
 void tb_printf(struct textbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* What fd has left to read, to its end; a read error sticks like a failed append. */
+void tb_read_fd(struct textbuf *b, int fd);
 /*
  * The text, NUL-terminated, now the caller's to free(), its length in
  * *len; NULL (and nothing to free) if an append failed.  b is left empty.
