@@ -24,7 +24,8 @@ if [ "$mode" = quick ]; then
 	reclaim_reps=1 reclaim_reads=2000
 	reclaim_cases="zipf:1.1 seq"
 	reclaim_fractions="1"
-	size_reps=1 size_cases="zipf:1.1 rand-read" size_policies=lfu
+	# two rounds: one in each lane (tests/bench/run), merged in size.csv
+	size_reps=2 size_cases="zipf:1.1 rand-read" size_policies=lfu
 	size_windows="16 64" size_reads=2000 size_loops=1
 	share_reps=1 share_mib=4
 else
@@ -44,6 +45,9 @@ fi
 # but share, which tests/bench/run runs in a boot of its own (-icount)
 parts=${BENCH_PARTS:-cost,per_event,startup,cliff,reclaim,size}
 parts=${parts//,/ }
+# BENCH_SIZE_ROUNDS (tests/bench/run): odd or even, when the size part's
+# rounds are shared between two boots side by side; all by default
+size_rounds=${BENCH_SIZE_ROUNDS:-all}
 tracers="none tracefs dax-lat dax-top dax-stat bpftrace perf trace-cmd"
 share_tracers=$tracers
 window_mib=32		# /dev/pmem0: the window of the cost runs
@@ -590,6 +594,10 @@ bench_size() {
 	truncate -s $(( 2 * window_mib ))M /tmp/src/pages-b
 	count_events bench-size
 	for rep in $(seq 1 $size_reps); do
+		case $size_rounds in
+		odd) [ $((rep % 2)) = 1 ] || continue ;;
+		even) [ $((rep % 2)) = 0 ] || continue ;;
+		esac
 		for p in $size_policies; do
 			echo "$p" > "$param"
 			for c in $size_cases; do
