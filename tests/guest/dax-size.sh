@@ -12,6 +12,8 @@
 # keep: no more setups than the ranges the workload reads.  The time the
 # recording's faults waited for a range, which dax-size takes out of the
 # tasks' time, is held to the fault-wait events of a trace instance.
+# Windows that would unmap pages read unseen through a mapping count a
+# floor, and the advice leaves them out.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/daxfs.sh"
 param=/sys/module/fuse/parameters/dax_reclaim
@@ -70,7 +72,7 @@ record() {
 	refresh_stats
 	before=$(stat_of SETUPMAPPING)
 	start_tool "$work/$name.json" "$work/$name.err" "$build/tools/dax-size" --json \
-		--attach="$attach" --plot "$work/$name.png" ||
+		--attach="$attach" --plot "$work/$name.png" ${size_args:-} ||
 		fail "dax-size: $tool_line"
 	[ "$attach" = auto ] || expect_eq "$name: attached" "dax-size: attached ($attach)" "$tool_line"
 	pid=$tool_pid
@@ -145,6 +147,9 @@ for run in lfu:zipf lfu:seq lfu:mixed fifo:zipf fifo:seq fifo:mixed fifo:zipf:kp
 	[ "$load" = mixed ] || [ "$waited" -le "$busy" ] ||
 		fail "$name: dax-size counts the faults' waits as $waited ns, more than the $busy ns the setups left of the recording"
 	[ "$load" != mixed ] || expect_eq "$name: dax-size's fault waits with read() only" 0 "$waited"
+	# every read() is a lookup: no count is only a floor
+	[ "$load" != mixed ] || expect_eq "$name: windows counted as floors with read() only" 0 \
+		"$(field $name '[.windows[] | select(.setups_floor)] | length')"
 	[ ${err#-} -le 150 ] ||
 		fail "$name: the model predicts $predicted setups at the current window, the kernel made $n: more than 15% off"
 	[ ${err#-} -le "$worst" ] || worst=${err#-}
@@ -156,5 +161,26 @@ for run in lfu:zipf lfu:seq lfu:mixed fifo:zipf fifo:seq fifo:mixed fifo:zipf:kp
 			fail "$name: the model sets up $most ranges at 4x the window, for $distinct the workload reads"
 	fi
 done
+
+# A file the window holds, read through a mapping: a page faults once,
+# and its later reads are no lookups at all.  A model window that unmaps
+# the file's ranges, where the kernel unmapped none, would take those
+# reads as faults again, which the recording cannot show: its setups are
+# a floor (">=", setups_floor), and the advice is from the others: with
+# few reads and --within 1000% the floor would otherwise be advised.
+make_file "$src/held" "$ranges"		# half the window
+attach=auto size_args="--within 1000"
+record lfu held "$build/tools/daxpages" /tmp/mnt/held 100 uniform
+expect_eq "held: the kernel's setups, the file's ranges" $(( ranges / 2 )) "$(field held .kernel_setups)"
+floors=$(field held '[.windows[] | select(.setups_floor) | .ranges] | join(",")')
+echo "held: windows of $floors ranges counted as floors; advice $(field held .advice_ranges) ranges"
+expect_eq "held: the window of $(( ranges / 4 )) ranges, too small for the file's $(( ranges / 2 )), a floor" \
+	true "$(field held "[.windows[] | select(.ranges == $(( ranges / 4 )))][0].setups_floor")"
+expect_eq "held: floors at a window the recording's size or larger" 0 \
+	"$(field held "[.windows[] | select(.setups_floor and .ranges >= $ranges)] | length")"
+expect_eq "held: the advice a floor" false \
+	"$(field held '.advice_ranges as $a | [.windows[] | select(.ranges == $a)][0].setups_floor')"
+expect_eq "held: the advice, the smallest window that holds the file" $(( ranges / 2 )) \
+	"$(field held .advice_ranges)"
 stop_daxfsd /tmp/mnt
 echo "ok: dax-size counts the kernel's setups and predicts them within $(permille $worst)% at the window it runs on, under lfu and fifo, with fentry and kprobes"
