@@ -89,8 +89,8 @@ test-debug: deps kernel-debug tools deb
 		tests/run --build $(BUILD) --guest --boots $(DEBUG_BOOTS) \
 		--kernel $(BUILD)/debug/bzImage
 
-# Writes docs/benchmarks.md, its plots and raw results (about 110 minutes on
-# two host cores, twice that on one);
+# Writes docs/benchmarks.md, its plots and raw results (about two hours on
+# two host cores, four on one);
 # tests/bench/run --quick is the smoke run make test does.
 bench: deps kernel tools
 	tests/bench/run --build $(BUILD)

@@ -21,10 +21,10 @@ if [ "$mode" = quick ]; then
 	cost_sizes="2"
 	cliff_patterns="seq-read rand-read"
 	cliff_fractions="0.25 1"
-	reclaim_reps=1 reclaim_reads=2000
+	reclaim_reps=2 reclaim_reads=2000
 	reclaim_cases="zipf:1.1 seq"
 	reclaim_fractions="1"
-	# two rounds: one in each lane (tests/bench/run), merged in size.csv
+	# two rounds of reclaim and size: one in each lane (tests/bench/run)
 	size_reps=2 size_cases="zipf:1.1 rand-read" size_policies=lfu
 	size_windows="16 64" size_reads=2000 size_loops=1
 	share_reps=1 share_mib=4
@@ -45,9 +45,17 @@ fi
 # but share, which tests/bench/run runs in a boot of its own (-icount)
 parts=${BENCH_PARTS:-cost,per_event,startup,cliff,reclaim,size}
 parts=${parts//,/ }
-# BENCH_SIZE_ROUNDS (tests/bench/run): odd or even, when the size part's
-# rounds are shared between two boots side by side; all by default
-size_rounds=${BENCH_SIZE_ROUNDS:-all}
+# BENCH_ROUNDS (tests/bench/run): odd or even, when the reclaim and size
+# parts' rounds are shared between two boots side by side; all by default
+rounds=${BENCH_ROUNDS:-all}
+# this_round N: whether this boot runs round N of a shared part
+this_round() {
+	case $rounds in
+	odd) [ $(($1 % 2)) = 1 ] ;;
+	even) [ $(($1 % 2)) = 0 ] ;;
+	*) true ;;
+	esac
+}
 tracers="none tracefs dax-lat dax-top dax-stat bpftrace perf trace-cmd"
 share_tracers=$tracers
 window_mib=32		# /dev/pmem0: the window of the cost runs
@@ -509,6 +517,7 @@ bench_reclaim() {
 	truncate -s $(( 4 * large_window_mib ))M /tmp/src/pages-large
 	count_events bench-reclaim
 	for rep in $(seq 1 $reclaim_reps); do
+		this_round $rep || continue
 		for c in $reclaim_cases; do
 			win=$window_mib file=pages pattern=$c
 			if [ "${c#large:}" != "$c" ]; then
@@ -594,10 +603,7 @@ bench_size() {
 	truncate -s $(( 2 * window_mib ))M /tmp/src/pages-b
 	count_events bench-size
 	for rep in $(seq 1 $size_reps); do
-		case $size_rounds in
-		odd) [ $((rep % 2)) = 1 ] || continue ;;
-		even) [ $((rep % 2)) = 0 ] || continue ;;
-		esac
+		this_round $rep || continue
 		for p in $size_policies; do
 			echo "$p" > "$param"
 			for c in $size_cases; do
