@@ -199,8 +199,8 @@ struct mount {
 	unsigned long long nr_ranges;	/* the window it has */
 	/* the models' clock, from the recording so far (mount_clock()) */
 	unsigned long long setup_ns, remove_ns;
-	bool removals_seen;		/* remove_ns is the worker's own */
-	unsigned long long kernel_removals;	/* by the worker, recording so far */
+	/* by the worker, recording so far: if any, remove_ns is its own */
+	unsigned long long kernel_removals;
 	unsigned long long modelled;	/* lookups the models got (sampled in) */
 	unsigned long long faults;	/* of them, page faults */
 	int nr_windows;
@@ -337,8 +337,7 @@ static void mount_clock(struct mount *m)
 		return;
 	m->setup_ns = c[DAX_SIZE_SETUP_NS] / c[DAX_SIZE_SETUPS];
 	m->kernel_removals = c[DAX_SIZE_WORKER_RANGES];
-	m->removals_seen = c[DAX_SIZE_WORKER_RANGES] > 0;
-	m->remove_ns = m->removals_seen ?
+	m->remove_ns = m->kernel_removals ?
 		       c[DAX_SIZE_WORKER_NS] / c[DAX_SIZE_WORKER_RANGES] : m->setup_ns;
 	for (int i = 0; i < m->nr_windows; i++)
 		dax_sim_set_costs(m->w[i].sim, m->setup_ns * env.sample,
@@ -425,6 +424,7 @@ struct prediction {
 	unsigned long long ranges, setups, fault_waits, alloc_waits, wait_ns;
 	bool current;
 	bool floor;		/* setups: at least these (floor_only()) */
+	bool judged;		/* weighed by the advice: floors only if all are */
 };
 
 /*
@@ -451,6 +451,8 @@ static bool floor_only(const struct mount *m, unsigned long long ranges,
 
 static void predict(const struct mount *m, struct prediction *p)
 {
+	bool all_floors = true;
+
 	for (int i = 0; i < m->nr_windows; i++) {
 		const uint64_t *c = dax_sim_counts(m->w[i].sim);
 
@@ -465,16 +467,10 @@ static void predict(const struct mount *m, struct prediction *p)
 			.floor = floor_only(m, m->w[i].ranges,
 					    c[DAX_SIM_REMOVALS] * env.sample),
 		};
+		all_floors &= p[i].floor;
 	}
-}
-
-/* Whether advice weighs window i: floors only when every size is one */
-static bool judged(const struct prediction *p, int n, int i)
-{
-	for (int k = 0; k < n && p[i].floor; k++)
-		if (!p[k].floor)
-			return false;
-	return true;
+	for (int i = 0; i < m->nr_windows; i++)
+		p[i].judged = !p[i].floor || all_floors;
 }
 
 /* The judged window with the fewest setups */
@@ -483,7 +479,7 @@ static int best_of(const struct prediction *p, int n)
 	int b = -1;
 
 	for (int i = 0; i < n; i++)
-		if (judged(p, n, i) && (b < 0 || p[i].setups < p[b].setups))
+		if (p[i].judged && (b < 0 || p[i].setups < p[b].setups))
 			b = i;
 	return b;
 }
@@ -494,7 +490,7 @@ static int advice(const struct prediction *p, int n)
 	unsigned long long best = p[best_of(p, n)].setups;
 
 	for (int i = 0; i < n; i++)
-		if (judged(p, n, i) && p[i].setups * 100 <= best * (100 + env.within))
+		if (p[i].judged && p[i].setups * 100 <= best * (100 + env.within))
 			return i;
 	return n - 1;
 }
@@ -513,7 +509,7 @@ static void print_mount_text(const struct mount *m, const struct dax_size_mount 
 	unsigned long long max = 0;
 	char name[256], a[32], b[32], c[32], setups[32];
 	int n = m->nr_windows, adv, best, cur = -1;
-	bool floors = false;
+	bool floors = false, left_out = false;
 
 	predict(m, p);
 	for (int i = 0; i < n; i++) {
@@ -540,16 +536,17 @@ static void print_mount_text(const struct mount *m, const struct dax_size_mount 
 		print_bar(p[i].setups, max);
 		printf("\n");
 		floors |= p[i].floor;
+		left_out |= !p[i].judged;
 	}
 	if (floors)
 		printf("  >=: at least this many: the window would unmap ranges whose pages the\n"
 		       "  recording saw read through a mapping again without a fault; there\n"
 		       "  those reads fault again.  %s; to count them, record at the\n"
 		       "  smallest window you consider.\n",
-		       judged(p, n, 0) && p[0].floor ? "The advice has only these to go by" :
-		       "Left out of the advice");
+		       left_out ? "Left out of the advice" :
+		       "The advice has only these to go by");
 	printf("  clock: a setup %.2f ms, a removal %.2f ms (%s); faults waited %.1f ms\n",
-	       m->setup_ns / 1e6, m->remove_ns / 1e6, m->removals_seen ? "the worker's" :
+	       m->setup_ns / 1e6, m->remove_ns / 1e6, m->kernel_removals ? "the worker's" :
 	       "the worker did not run: taken as a setup's",
 	       km->c[DAX_SIZE_WAIT_NS] / 1e6);
 	printf("  the kernel: %llu setups at %s", (unsigned long long)km->c[DAX_SIZE_SETUPS],
@@ -638,7 +635,7 @@ static void print_mount_json(struct json *j, const struct mount *m,
 	json_key(j, "remove_ns");
 	json_u64(j, m->remove_ns);
 	json_key(j, "removals_seen");
-	json_bool(j, m->removals_seen);
+	json_bool(j, m->kernel_removals > 0);
 	json_key(j, "kernel_wait_ns");
 	json_u64(j, km->c[DAX_SIZE_WAIT_NS]);
 	json_windows(j, p, m->nr_windows, secs);

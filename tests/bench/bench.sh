@@ -42,7 +42,7 @@ else
 	share_reps=4 share_mib=16
 fi
 # BENCH_PARTS (tests/bench/run --parts): the parts to run, all by default
-# but share, which tests/bench/run runs in a boot of its own (-icount)
+# but share, which tests/bench/run asks for in an -icount boot
 parts=${BENCH_PARTS:-cost,per_event,startup,cliff,reclaim,size}
 parts=${parts//,/ }
 # BENCH_ROUNDS (tests/bench/run): odd or even, when the reclaim and size
