@@ -180,7 +180,14 @@ static __always_inline unsigned long pool_ranges(const struct fuse_conn_dax *fcd
 	return direct ? fcd->nr_ranges : BPF_CORE_READ(fcd, nr_ranges);
 }
 
-/* The mount of a reclaim: its file's, or the worker's connection's */
+/*
+ * The mount of a reclaim: its file's, or the worker's connection's.
+ * fcd->fc is read with bpf_probe_read_kernel() even by tp_btf programs:
+ * a direct load of it through a trusted fcd costs the verifier its BTF
+ * searches (see untrusted()), and bpf_rdonly_cast() cannot name fcd's
+ * type where fuse is a module.  The worker reclaims once a run, so the
+ * call is not on any hot path.
+ */
 static __always_inline __u32 reclaim_dev(const struct fuse_conn_dax *fcd,
 					 const struct inode *inode, bool direct)
 {
@@ -188,21 +195,38 @@ static __always_inline __u32 reclaim_dev(const struct fuse_conn_dax *fcd,
 		return inode_dev(inode, direct);
 	if (!fcd)
 		return 0;
-	return direct ? fcd->fc->dev : BPF_CORE_READ(fcd, fc, dev);
+	return BPF_CORE_READ(fcd, fc, dev);
 }
+
+/*
+ * A tp_btf program's pointer arguments are trusted, and 6.12's verifier
+ * answers each load of a pointer field through one (inode->i_sb) by
+ * searching the kernel's BTF, name by name, for up to four types that
+ * would say whether the field keeps the trust.  None exists, and those
+ * searches were 32% of dax-lat's start-up.  bpf_rdonly_cast() (6.2+;
+ * the verifier turns the call into a register move) hands back the same
+ * pointer untrusted: its loads need no search and fault to 0 like the
+ * fields loaded from it already did.  type must be in vmlinux's BTF.
+ * Every kernel with the fuse_dax events has the kfunc; __weak keeps the
+ * object loadable on kernels without it, where no tp_btf program loads.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+#define untrusted(p, type)						\
+	((const type *)bpf_rdonly_cast(p, bpf_core_type_id_kernel(type)))
 
 /*
  * DAX_EVENT(event, class) { body }: the handler of event, with the
  * parameters FUSE_DAX_<class>_ARGS, as two programs: event_btf (tp_btf,
  * where the kernel's BTF describes the event; direct loads) and
  * event_raw (raw_tp otherwise).  The tool keeps one of each pair (see
- * tools/lib/attach.c).
+ * tools/lib/attach.c).  Every event passes an inode.
  */
 #define DAX_EVENT(event, class)						\
 static __always_inline int event##_handler(FUSE_DAX_##class##_ARGS);	\
 SEC("tp_btf/" #event)							\
 int BPF_PROG(event##_btf, FUSE_DAX_##class##_TP)			\
 {									\
+	inode = untrusted(inode, struct inode);				\
 	return event##_handler(FUSE_DAX_##class##_VALUES(true));	\
 }									\
 SEC("raw_tp/" #event)							\
