@@ -182,11 +182,10 @@ static __always_inline unsigned long pool_ranges(const struct fuse_conn_dax *fcd
 
 /*
  * The mount of a reclaim: its file's, or the worker's connection's.
- * fcd->fc is read with bpf_probe_read_kernel() even by tp_btf programs:
- * a direct load of it through a trusted fcd costs the verifier its BTF
- * searches (see untrusted()), and bpf_rdonly_cast() cannot name fcd's
- * type where fuse is a module.  The worker reclaims once a run, so the
- * call is not on any hot path.
+ * fcd->fc stays a direct load from the trusted fcd, searches and all
+ * (see untrusted()): bpf_rdonly_cast() cannot name fcd's type where
+ * fuse is a module, and bpf_probe_read_kernel() made every worker
+ * reclaim event a third dearer.
  */
 static __always_inline __u32 reclaim_dev(const struct fuse_conn_dax *fcd,
 					 const struct inode *inode, bool direct)
@@ -195,7 +194,7 @@ static __always_inline __u32 reclaim_dev(const struct fuse_conn_dax *fcd,
 		return inode_dev(inode, direct);
 	if (!fcd)
 		return 0;
-	return BPF_CORE_READ(fcd, fc, dev);
+	return direct ? fcd->fc->dev : BPF_CORE_READ(fcd, fc, dev);
 }
 
 /*
