@@ -9,14 +9,8 @@ const volatile bool targ_per_process = false;
 const volatile bool targ_per_inode = false;
 const volatile __u64 targ_linear_step = 0;	/* 0: log2 buckets */
 
-/*
- * Allocated as keys come: preallocating 10240 per-CPU elements was 19%
- * of the tool's start-up (pcpu_alloc() under -icount), for a map that
- * holds a handful of keys unless -P or -I splits them.
- */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 10240);
 	__type(key, struct dax_lat_key);
 	__type(value, struct dax_lat_hist);
