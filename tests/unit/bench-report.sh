@@ -72,3 +72,23 @@ goal=$(grep -- "- no case worse than fifo" "$dir/report.md")
 expect_eq "a wait where fifo had none" \
 	"- no case worse than fifo by more than 5% in SETUPMAPPINGs or fault-wait p99, every round: **not met** (worse: \`seq\` 32 MiB)" \
 	"$goal"
+
+# dax-size's advice: the smallest window within 10% of the fewest setups,
+# from the predictions and from the runs, compared round by round; a
+# round whose prediction points elsewhere is named.
+res=$dir/results-advice
+cp -r "$repo/docs/benchmarks/results" "$res"
+{
+	head -1 "$repo/docs/benchmarks/results/size.csv"
+	echo "1,zipf:1.1,fifo,32,32,4000,4100"
+	echo "1,zipf:1.1,fifo,64,32,2000,2100"
+	echo "1,zipf:1.1,fifo,128,32,1000,300"
+	echo "2,zipf:1.1,fifo,32,32,4000,4100"
+	echo "2,zipf:1.1,fifo,64,32,1050,2100"
+	echo "2,zipf:1.1,fifo,128,32,1000,300"
+} > "$res/size.csv"
+"$report" "$res" "$dir/plots" "$dir/report.md" > "$dir/report.out" 2>&1 ||
+	fail "the report failed: $(tail -3 "$dir/report.out")"
+expect_eq "the advice compared round by round" \
+	"The advice (the smallest of these windows within 10% of the fewest setups, dax-size's default) from the predictions is the one the measured runs give in 1 of 2 rounds of the cases: \`zipf:1.1\` fifo round 2: 64 MiB advised, 128 MiB measured." \
+	"$(grep '^The advice' "$dir/report.md")"
