@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <argp.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,12 +46,14 @@ static struct env {
 	unsigned long long history;		/* --history */
 	unsigned long long buffer;		/* --buffer, bytes */
 	const char *plot;			/* --plot FILE */
+	int plot_fd;				/* FILE, opened before the drop */
 	bool timestamp;
 	bool json;
 } env = {
 	/* no [interval]: the prediction once, when stopped */
 	.o = { .interval = DAX_UNTIL_STOP, .count = -1 },
 	.policy = -1,
+	.plot_fd = -1,
 	.within = 10,
 	.sample = 1,
 	.history = 65536,
@@ -172,10 +175,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.json = true;
 		break;
 	case OPT_PLOT:
-		/* the name goes into gnuplot's script between quotes */
-		if (!*arg || strpbrk(arg, "\"\\\n"))
-			argp_error(state, "invalid --plot '%s': a file name without quotes, backslashes or newlines",
-				   arg);
+		if (!*arg)
+			argp_error(state, "invalid --plot '': a file name");
 		else
 			env.plot = arg;
 		break;
@@ -666,23 +667,31 @@ static void plot_title(const struct mount *m, char *buf, size_t size)
 			*c = '_';
 }
 
-/* --plot: the predicted setups per window size of every mount, a PNG */
+/*
+ * --plot: the predicted setups per window size of every mount, a PNG.
+ * gnuplot writes it to its stdout, the file opened before privileges
+ * were dropped: opened again by name, it could be out of reach now.
+ */
 static int plot(const struct run *r)
 {
-	FILE *gp = popen("gnuplot", "w");
-	char title[300];
+	char cmd[64], title[300];
+	FILE *gp;
 	int status;
 
+	snprintf(cmd, sizeof(cmd), "exec gnuplot >&%d", env.plot_fd);
+	if (ftruncate(env.plot_fd, 0) || lseek(env.plot_fd, 0, SEEK_SET)) {
+		fprintf(stderr, "%s: cannot rewrite %s: %s\n", tool, env.plot, strerror(errno));
+		return -1;
+	}
+	gp = popen(cmd, "w");
 	if (!gp) {
 		fprintf(stderr, "%s: cannot run gnuplot: %s\n", tool, strerror(errno));
 		return -1;
 	}
 	fprintf(gp, "set terminal pngcairo size 900,600 font 'sans,10' noenhanced\n"
-		    "set output \"%s\"\n"
 		    "set title 'dax-size: predicted FUSE_SETUPMAPPINGs by window size'\n"
 		    "set xlabel 'window (MiB)'\nset ylabel 'FUSE_SETUPMAPPING'\n"
-		    "set logscale x 2\nset grid\nset yrange [0:*]\nset key top right\n",
-		env.plot);
+		    "set logscale x 2\nset grid\nset yrange [0:*]\nset key top right\n");
 	for (int i = 0; i < r->nr_mounts; i++) {
 		struct prediction p[MAX_WINDOWS];
 
@@ -850,6 +859,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: --plot needs gnuplot (Debian: apt install gnuplot-nox)\n", tool);
 		return 1;
 	}
+	/* not close-on-exec: gnuplot writes to it */
+	if (env.plot) {
+		env.plot_fd = open(env.plot, O_WRONLY | O_CREAT, 0644);
+		if (env.plot_fd < 0) {
+			fprintf(stderr, "%s: cannot write --plot %s: %s\n", tool, env.plot,
+				strerror(errno));
+			return 1;
+		}
+	}
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		fprintf(stderr, "%s: out of memory\n", tool);
@@ -864,5 +882,7 @@ int main(int argc, char **argv)
 		mount_free(&r->m[i]);
 	free(r);
 	dax_size_bpf__destroy(skel);
+	if (env.plot_fd >= 0)
+		close(env.plot_fd);
 	return err ? 1 : 0;
 }

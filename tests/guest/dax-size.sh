@@ -14,13 +14,20 @@
 # tasks' time, is held to the fault-wait events of a trace instance.
 # Windows that would unmap pages read unseen through a mapping count a
 # floor where the kernel reclaimed none, and the advice leaves them out.
+# --plot's PNG is drawn into a directory dax-size can reach only before
+# it drops its privileges.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/daxfs.sh"
 param=/sys/module/fuse/parameters/dax_reclaim
 inst=$tracefs/instances/dax-size
 src=$(mktemp -d /tmp/src.XXXXXX)
+# --plot into a directory root reaches only with CAP_DAC_OVERRIDE, which
+# dax-size drops once attached: it must have opened the file before
+plots=$(mktemp -d /tmp/plots.XXXXXX)
+chown 65534:65534 "$plots"
+chmod 0700 "$plots"
 cleanup() {
-	rm -rf "$src"
+	rm -rf "$src" "$plots"
 	[ -d "$inst" ] && rmdir "$inst"
 }
 trap cleanup EXIT
@@ -72,7 +79,7 @@ record() {
 	refresh_stats
 	before=$(stat_of SETUPMAPPING)
 	start_tool "$work/$name.json" "$work/$name.err" "$build/tools/dax-size" --json \
-		--attach="$attach" --plot "$work/$name.png" ${size_args:-} ||
+		--attach="$attach" --plot "$plots/$name.png" ${size_args:-} ||
 		fail "dax-size: $tool_line"
 	[ "$attach" = auto ] || expect_eq "$name: attached" "dax-size: attached ($attach)" "$tool_line"
 	pid=$tool_pid
@@ -116,8 +123,9 @@ for run in lfu:zipf lfu:seq lfu:mixed fifo:zipf fifo:seq fifo:mixed fifo:zipf:kp
 	[ "$(jq -s length "$work/$name.json")" = 1 ] ||
 		fail "$name: dax-size should report once, at ^C: $(cat "$work/$name.json")"
 	expect_eq "$name: the policy modelled" $policy "$(field $name .policy)"
-	head -c 8 "$work/$name.png" | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' ||
+	head -c 8 "$plots/$name.png" | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' ||
 		fail "$name: --plot drew no PNG"
+	cp "$plots/$name.png" "$work/"
 	# a preemptible kernel skips a run now and then ("missed"):
 	# a run skipped loses one lookup of the sequence the model
 	# replays, or one setup of the count held exact below
