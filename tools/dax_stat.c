@@ -547,6 +547,12 @@ static int print_prometheus(FILE *out, const struct snapshot *snap)
 	return ret;
 }
 
+/* FILE is replaced through a new file beside it, FILE.tmp.PID */
+static void prom_tmp_name(char *buf, size_t size)
+{
+	snprintf(buf, size, "%s.tmp.%d", env.prom_file, getpid());
+}
+
 /* node_exporter's textfile collector must never see half a file. */
 static int write_prom_file(const char *path, const struct snapshot *snap)
 {
@@ -554,7 +560,7 @@ static int write_prom_file(const char *path, const struct snapshot *snap)
 	FILE *out;
 	int err;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, getpid());
+	prom_tmp_name(tmp, sizeof(tmp));
 	out = fopen(tmp, "w");
 	if (!out) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", tool, tmp, strerror(errno));
@@ -652,6 +658,26 @@ static int start_http(void)
 	return run.http ? 0 : -1;
 }
 
+/*
+ * The file is written after privileges are dropped: a directory that
+ * only root's CAP_DAC_OVERRIDE reaches (node_exporter's, owned by its
+ * user) would fail every interval, so it is refused before anything
+ * is loaded.
+ */
+static int check_prom_file(void)
+{
+	char tmp[4096];
+	int err;
+
+	prom_tmp_name(tmp, sizeof(tmp));
+	err = dax_creatable_unprivileged(tmp);
+	if (err)
+		fprintf(stderr, "%s: cannot write --prometheus=%s without privileges, as dax-stat runs once attached: %s "
+			"(make its directory writable by this user, or run dax-stat as the directory's owner)\n",
+			tool, env.prom_file, strerror(err));
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	const struct dax_tool t = {
@@ -662,6 +688,8 @@ int main(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
+	if (env.prom_file && check_prom_file())
+		return 1;
 	run.now = calloc(1, sizeof(*run.now));
 	run.before = calloc(1, sizeof(*run.before));
 	err = !run.now || !run.before ? -ENOMEM : dax_setup(&t);

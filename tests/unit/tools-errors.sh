@@ -88,6 +88,22 @@ expect_refused dax-top "invalid PID '+12'" -p +12
 expect_refused dax-top "invalid ROWS '5x': a positive number" -r 5x
 expect_refused dax-top "invalid ROWS '-5': a positive number" -r -5
 expect_refused dax-top "invalid --max-entries '+5': from 1 to 65536" --max-entries +5
+# node_exporter's textfile directory, owned by its user: dax-stat
+# replaces the file after it drops its privileges, so it is refused
+# before anything is loaded, not at every interval
+promdir=$(mktemp -d)
+chown 65534:65534 "$promdir"
+expect_error "dax-stat --prometheus into another user's directory" 1 \
+	"cannot write --prometheus=$promdir/daxmon.prom without privileges, as dax-stat runs once attached: Permission denied" \
+	"$build/tools/dax-stat" --prometheus="$promdir/daxmon.prom" 1 1
+[ -z "$(ls -A "$promdir")" ] || fail "dax-stat's check left a file in $promdir: $(ls -A "$promdir")"
+rmdir "$promdir"
+# where it can write, the check leaves nothing behind
+promdir=$(mktemp -d)
+"$build/tools/dax-stat" --prometheus="$promdir/daxmon.prom" 1 1 > /dev/null 2>&1
+[ -z "$(ls -A "$promdir")" ] || fail "dax-stat's check left a file in $promdir: $(ls -A "$promdir")"
+rmdir "$promdir"
+echo "ok: dax-stat's check of --prometheus's directory leaves no file"
 expect_refused dax-stat "invalid interval '-1': a positive number" -- -1
 expect_refused dax-stat "invalid interval '2147483648': a positive number" 2147483648
 expect_refused dax-lat "invalid count '99999999999999999999': a positive number" 1 99999999999999999999

@@ -4,6 +4,7 @@
 
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/btf.h>
@@ -533,11 +535,33 @@ int dax_drop_privileges(const char *tool)
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
 	    syscall(SYS_capset, &hdr, none)) {
-		fprintf(stderr, "%s: cannot drop privileges: %s\n", tool,
-			strerror(errno));
+		if (tool)
+			fprintf(stderr, "%s: cannot drop privileges: %s\n", tool,
+				strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+int dax_creatable_unprivileged(const char *path)
+{
+	pid_t pid = fork();
+	int status, fd;
+
+	if (pid < 0)
+		return errno;
+	if (!pid) {
+		if (dax_drop_privileges(NULL))
+			_exit(EPERM);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0)
+			_exit(errno);
+		close(fd);
+		_exit(unlink(path) ? errno : 0);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
 }
 
 int dax_size_table(const char *tool, struct bpf_map *map, unsigned int n)

@@ -135,6 +135,15 @@ void dax_report_attached(const char *tool, const char *what);
 /* After attaching: no capability is needed to read maps or print. */
 int dax_drop_privileges(const char *tool);
 
+/*
+ * Whether PATH, a new file, can be created (and is removed again) by
+ * this process once it has dropped its privileges: tried in a child that
+ * drops them, so that a directory only a capability reaches is refused
+ * before anything is loaded rather than at the first write.  0 or an
+ * errno.
+ */
+int dax_creatable_unprivileged(const char *path);
+
 /* libbpf messages only with -v */
 void dax_libbpf_verbose(bool verbose);
 
