@@ -99,6 +99,9 @@ static const struct argp_option options[] = {
 	{ "timestamp", 'T', NULL, 0, "Print a time before each report", 0 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per report", 0 },
 	{ "plot", OPT_PLOT, "FILE", 0, "Also draw the predictions into FILE, a PNG (needs gnuplot)", 0 },
+	/* the other tools' filters, refused with the reason */
+	{ "pid", 'p', "PID", OPTION_HIDDEN, NULL, 0 },
+	{ "cgroup", 'c', "PATH", OPTION_HIDDEN, NULL, 0 },
 	DAX_COMMON_OPTIONS,
 	{},
 };
@@ -173,6 +176,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_JSON:
 		env.json = true;
+		break;
+	case 'p':
+	case 'c':
+		argp_error(state, "no -%c here: every process on a mount shares its pool, which dax-size models whole",
+			   key);
 		break;
 	case OPT_PLOT:
 		if (!*arg)

@@ -119,6 +119,8 @@ expect_refused dax-size "invalid --sample '0': from 1 (every range) to 16777216"
 expect_refused dax-size "invalid --buffer '3K': a power of two from 4K to 1G" --buffer 3K
 expect_refused dax-size "invalid --within '-5': a percentage from 0 to 1000" --within -5
 expect_refused dax-size "invalid --plot '': a file name" --plot ''
+expect_refused dax-size "no -p here: every process on a mount shares its pool, which dax-size models whole" -p 1
+expect_refused dax-size "no -c here: every process on a mount shares its pool, which dax-size models whole" -c /sys/fs/cgroup
 expect_error "dax-size --plot without gnuplot" 1 "--plot needs gnuplot (Debian: apt install gnuplot-nox)" \
 	env PATH=/nonexistent "$build/tools/dax-size" --plot /tmp/x.png
 # the file is opened before anything is loaded, not after a recording
