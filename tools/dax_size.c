@@ -840,6 +840,28 @@ static bool in_path(const char *prog)
 	return found;
 }
 
+/*
+ * --plot's FILE, for gnuplot to inherit (not close-on-exec) and above
+ * 2: started with stdin closed, popen() would put its pipe over it.
+ */
+static int open_plot(void)
+{
+	int fd = open(env.plot, O_WRONLY | O_CREAT, 0644);
+
+	if (fd >= 0 && fd <= 2) {
+		env.plot_fd = fcntl(fd, F_DUPFD, 3);
+		close(fd);
+	} else {
+		env.plot_fd = fd;
+	}
+	if (env.plot_fd < 0) {
+		fprintf(stderr, "%s: cannot write --plot %s: %s\n", tool, env.plot,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static const char *const functions[] = {
 	"fuse_setup_one_mapping", "fuse_dax_inode_cleanup",
 	"fuse_dax_free_mem_worker", "fuse_args_to_req", NULL,
@@ -867,15 +889,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: --plot needs gnuplot (Debian: apt install gnuplot-nox)\n", tool);
 		return 1;
 	}
-	/* not close-on-exec: gnuplot writes to it */
-	if (env.plot) {
-		env.plot_fd = open(env.plot, O_WRONLY | O_CREAT, 0644);
-		if (env.plot_fd < 0) {
-			fprintf(stderr, "%s: cannot write --plot %s: %s\n", tool, env.plot,
-				strerror(errno));
-			return 1;
-		}
-	}
+	if (env.plot && open_plot())
+		return 1;
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		fprintf(stderr, "%s: out of memory\n", tool);

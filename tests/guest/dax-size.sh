@@ -15,7 +15,7 @@
 # Windows that would unmap pages read unseen through a mapping count a
 # floor where the kernel reclaimed none, and the advice leaves them out.
 # --plot's PNG is drawn into a directory dax-size can reach only before
-# it drops its privileges.
+# it drops its privileges, by a dax-size started with stdin closed.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/daxfs.sh"
 param=/sys/module/fuse/parameters/dax_reclaim
@@ -78,7 +78,10 @@ record() {
 	echo > "$inst/trace"
 	refresh_stats
 	before=$(stat_of SETUPMAPPING)
-	start_tool "$work/$name.json" "$work/$name.err" "$build/tools/dax-size" --json \
+	# stdin closed, as some daemons start it: popen() must not take
+	# --plot's descriptor for gnuplot's pipe
+	start_tool "$work/$name.json" "$work/$name.err" sh -c 'exec "$0" "$@" <&-' \
+		"$build/tools/dax-size" --json \
 		--attach="$attach" --plot "$plots/$name.png" ${size_args:-} ||
 		fail "dax-size: $tool_line"
 	[ "$attach" = auto ] || expect_eq "$name: attached" "dax-size: attached ($attach)" "$tool_line"
