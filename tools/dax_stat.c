@@ -548,9 +548,9 @@ static int print_prometheus(FILE *out, const struct snapshot *snap)
 }
 
 /* FILE is replaced through a new file beside it, FILE.tmp.PID */
-static void prom_tmp_name(char *buf, size_t size)
+static void prom_tmp_name(const char *path, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s.tmp.%d", env.prom_file, getpid());
+	snprintf(buf, size, "%s.tmp.%d", path, getpid());
 }
 
 /* node_exporter's textfile collector must never see half a file. */
@@ -560,7 +560,7 @@ static int write_prom_file(const char *path, const struct snapshot *snap)
 	FILE *out;
 	int err;
 
-	prom_tmp_name(tmp, sizeof(tmp));
+	prom_tmp_name(path, tmp, sizeof(tmp));
 	out = fopen(tmp, "w");
 	if (!out) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", tool, tmp, strerror(errno));
@@ -669,7 +669,7 @@ static int check_prom_file(void)
 	char tmp[4096];
 	int err;
 
-	prom_tmp_name(tmp, sizeof(tmp));
+	prom_tmp_name(env.prom_file, tmp, sizeof(tmp));
 	err = dax_creatable_unprivileged(tmp);
 	if (err)
 		fprintf(stderr, "%s: cannot write --prometheus=%s without privileges, as dax-stat runs once attached: %s "

@@ -132,7 +132,10 @@ unsigned int dax_unseen_reclaim_modes(void);
  */
 void dax_report_attached(const char *tool, const char *what);
 
-/* After attaching: no capability is needed to read maps or print. */
+/*
+ * After attaching: no capability is needed to read maps or print.  A
+ * failure is said on stderr under TOOL's name, or not at all if NULL.
+ */
 int dax_drop_privileges(const char *tool);
 
 /*
