@@ -14,8 +14,6 @@
 # tasks' time, is held to the fault-wait events of a trace instance.
 # Windows that would unmap pages read unseen through a mapping count a
 # floor where the kernel reclaimed none, and the advice leaves them out.
-# --plot's PNG is drawn into a directory dax-size can reach only before
-# it drops its privileges, by a dax-size started with stdin closed.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/daxfs.sh"
 param=/sys/module/fuse/parameters/dax_reclaim
